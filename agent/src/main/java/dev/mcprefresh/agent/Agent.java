@@ -1,0 +1,92 @@
+package dev.mcprefresh.agent;
+
+import dev.mcprefresh.agent.bootstrap.McpRefreshBridge;
+import dev.mcprefresh.agent.sdk.SdkBuilderHook;
+import dev.mcprefresh.agent.sdk.SdkTransportTransformer;
+import dev.mcprefresh.core.config.Setting;
+import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.session.CredentialsRegistry;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Start-up: settings, the bootstrap bridge, one class-file transformer. Nothing here loads ByteBuddy, parses a class
+ * or reads the store: that waits until an MCP transport class is loaded or built, so an app that never uses MCP pays
+ * only for this method.
+ */
+final class Agent {
+    private static final String STARTED = "mcp.refresh.agent.started";
+
+    private Agent() {
+    }
+
+    static synchronized void start(String args, Instrumentation inst, boolean attached) throws java.io.IOException {
+        if (System.getProperty(STARTED) != null) {
+            Log.info("the agent is already running in this JVM; ignoring the second start");
+            return;
+        }
+        Settings settings = Settings.load(args);
+        try {
+            Log.setLevel(Log.parseLevel(settings.get(Setting.LOG_LEVEL)));
+        } catch (IllegalArgumentException e) {
+            Log.warn(Setting.LOG_LEVEL.key() + ": " + e.getMessage() + "; using info");
+        }
+        if (!settings.enabled()) {
+            Log.info("disabled by " + Setting.ENABLED.key() + "=false");
+            return;
+        }
+        BootstrapBridgeInstaller.install(inst);
+        McpRefreshBridge.transportBuilderHook = new SdkBuilderHook(new LazyRegistry(settings));
+        SdkTransportTransformer transformer = new SdkTransportTransformer();
+        inst.addTransformer(transformer, true);
+        System.setProperty(STARTED, "true");
+        if (attached) {
+            retransformLoaded(inst, transformer);
+        }
+        Log.debug("started; token store " + settings.storePath());
+    }
+
+    /** On attach, MCP builder classes may already be loaded: give them the same change. */
+    private static void retransformLoaded(Instrumentation inst, SdkTransportTransformer transformer) {
+        List<Class<?>> targets = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (transformer.isTarget(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+                targets.add(c);
+            }
+        }
+        for (Class<?> c : targets) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                Log.warn("could not retransform " + c.getName(), t);
+            }
+        }
+    }
+
+    /** Creates the registry (and reads the store) on the first MCP transport, not at JVM start. */
+    static final class LazyRegistry implements java.util.function.Supplier<CredentialsRegistry> {
+        private final Settings settings;
+        private volatile CredentialsRegistry registry;
+
+        LazyRegistry(Settings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public CredentialsRegistry get() {
+            CredentialsRegistry r = registry;
+            if (r == null) {
+                synchronized (this) {
+                    r = registry;
+                    if (r == null) {
+                        r = CredentialsRegistry.fromSettings(settings);
+                        registry = r;
+                    }
+                }
+            }
+            return r;
+        }
+    }
+}

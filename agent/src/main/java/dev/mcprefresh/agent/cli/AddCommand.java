@@ -1,0 +1,160 @@
+package dev.mcprefresh.agent.cli;
+
+import dev.mcprefresh.core.config.Setting;
+import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
+import dev.mcprefresh.core.oauth.Discovery;
+import dev.mcprefresh.core.oauth.DiscoveryException;
+import dev.mcprefresh.core.oauth.OAuthHttp;
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.oauth.TokenEndpointException;
+import dev.mcprefresh.core.oauth.TokenResponse;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/** {@code add}: store a server's client and refresh token, found or given token endpoint, verified by one refresh. */
+final class AddCommand {
+    private static final String HELP = String.join("\n",
+            "usage: java -jar mcp-refresh.jar add <mcp-url> --client-id ID --refresh-token-file F [options]",
+            "",
+            "Seeds the token store with a refresh token you already have, so the agent can keep the MCP server's",
+            "access token fresh. The token endpoint is discovered from the MCP URL (RFC 9728, RFC 8414, OpenID",
+            "discovery) unless --token-endpoint is given. Unless --no-verify, one refresh is made right away to check",
+            "the refresh token; if the server rotates refresh tokens, the new one is stored and the file's is used up.",
+            "",
+            "  --client-id ID              the OAuth client the refresh token was issued to",
+            "  --refresh-token-file F      file holding the refresh token (kept off the command line on purpose)",
+            "  --client-secret-file F      file holding the client secret, for confidential clients",
+            "  --auth-method M             none | client_secret_basic | client_secret_post",
+            "                              (default: client_secret_basic with a secret, none without)",
+            "  --token-endpoint URL        skip discovery",
+            "  --resource URI              RFC 8707 resource sent with every refresh (as at login)",
+            "  --scope S                   the granted scope, for the record",
+            "  --no-verify                 store without contacting the token endpoint",
+            "  --store PATH                token store to write");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    AddCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String[] argv) {
+        Args a = Args.parse(argv, 1, Set.of("client-id", "refresh-token-file", "client-secret-file", "auth-method",
+                "token-endpoint", "resource", "scope", "store"), Set.of("no-verify", "help"));
+        if (a.has("help")) {
+            out.println(HELP);
+            return 0;
+        }
+        if (a.positional().size() != 1) {
+            throw new Args.UsageException("expected exactly one <mcp-url>");
+        }
+        URI url = httpUrl(a.positional().get(0), "<mcp-url>");
+        String clientId = required(a, "client-id");
+        String refreshToken = readSecret(required(a, "refresh-token-file"), "refresh token");
+        String secret = a.has("client-secret-file") ? readSecret(a.get("client-secret-file"), "client secret") : null;
+        String method = a.get("auth-method");
+        if (method != null && !Set.of(TokenRecord.AUTH_NONE, TokenRecord.AUTH_BASIC, TokenRecord.AUTH_POST).contains(method)) {
+            throw new Args.UsageException("--auth-method must be none, client_secret_basic or client_secret_post");
+        }
+        if (method != null && !method.equals(TokenRecord.AUTH_NONE) && secret == null) {
+            throw new Args.UsageException("--auth-method " + method + " needs --client-secret-file");
+        }
+        Settings settings = Settings.load(null);
+        Duration timeout = settings.duration(Setting.HTTP_TIMEOUT_SECONDS);
+        OAuthHttp http = new OAuthHttp(timeout);
+
+        String tokenEndpoint = a.get("token-endpoint");
+        if (tokenEndpoint == null) {
+            try {
+                AuthorizationServerMetadata meta = new Discovery(http).discover(url);
+                tokenEndpoint = meta.tokenEndpoint();
+                out.println("token endpoint: " + tokenEndpoint + " (from " + meta.foundAt() + ")");
+            } catch (DiscoveryException e) {
+                err.println("mcp-refresh add: " + e.getMessage());
+                return 1;
+            }
+        } else {
+            httpUrl(tokenEndpoint, "--token-endpoint");
+        }
+        TokenRecord record = TokenRecord.builder(url.toString()).tokenEndpoint(tokenEndpoint).clientId(clientId)
+                .clientSecret(secret).authMethod(method).resource(a.get("resource")).scope(a.get("scope"))
+                .refreshToken(refreshToken).updatedAt(Instant.now()).build();
+
+        if (!a.has("no-verify")) {
+            try {
+                Instant at = Instant.now();
+                TokenResponse r = new TokenEndpointClient(http, Clock.systemUTC()).refresh(record);
+                TokenRecord.Builder b = record.toBuilder().accessToken(r.accessToken()).expiresAt(r.expiresAt())
+                        .updatedAt(at);
+                if (r.refreshToken() != null) {
+                    b.refreshToken(r.refreshToken());
+                }
+                if (r.scope() != null) {
+                    b.scope(r.scope());
+                }
+                record = b.build();
+                out.println("verified: the token endpoint issued an access token"
+                        + (r.expiresAt() != null ? " valid for " + Duration.between(at, r.expiresAt()).toSeconds() + " s"
+                                : " with no stated expiry")
+                        + (r.refreshToken() != null ? "; it rotated the refresh token (the new one is stored)" : ""));
+            } catch (TokenEndpointException e) {
+                err.println("mcp-refresh add: the refresh token did not work: " + e.getMessage()
+                        + (e.needsLogin() ? "; nothing was stored" : "; nothing was stored (use --no-verify to store it anyway)"));
+                return 1;
+            }
+        }
+        TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        final TokenRecord toStore = record;
+        store.update(contents -> {
+            contents.put(toStore);
+            return null;
+        });
+        out.println("stored credentials for " + url + " in " + store.path());
+        return 0;
+    }
+
+    private static String required(Args a, String name) {
+        String v = a.get(name);
+        if (v == null || v.isBlank()) {
+            throw new Args.UsageException("--" + name + " is required");
+        }
+        return v;
+    }
+
+    private static URI httpUrl(String value, String what) {
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (Exception ignored) {
+            // reported below
+        }
+        throw new Args.UsageException(what + " must be an absolute http(s) URL");
+    }
+
+    private static String readSecret(String file, String what) {
+        try {
+            String v = Files.readString(Paths.get(file), StandardCharsets.UTF_8).trim();
+            if (v.isEmpty() || v.contains("\n")) {
+                throw new Args.UsageException("the " + what + " file " + file + " must hold exactly one line");
+            }
+            return v;
+        } catch (IOException e) {
+            throw new Args.UsageException("cannot read the " + what + " file " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}

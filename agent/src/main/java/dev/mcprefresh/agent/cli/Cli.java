@@ -1,0 +1,55 @@
+package dev.mcprefresh.agent.cli;
+
+import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.store.StoreException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/** {@code java -jar mcp-refresh.jar <command>}. Exit codes: 0 done, 1 failed, 2 bad command line. */
+public final class Cli {
+    static final String USAGE = String.join("\n",
+            "usage: java -jar mcp-refresh.jar <command> [options]",
+            "",
+            "commands:",
+            "  add <mcp-url> --client-id ID --refresh-token-file F   seed a server's credentials (no browser)",
+            "      [--client-secret-file F] [--auth-method none|client_secret_basic|client_secret_post]",
+            "      [--token-endpoint URL] [--resource URI] [--scope S] [--no-verify]",
+            "  status [--json]                                        list stored servers (never token values)",
+            "",
+            "every command takes --store PATH (default: mcp.refresh.store, MCP_REFRESH_STORE or ~/.mcp-refresh/tokens.json)",
+            "run a command with --help for details");
+
+    private Cli() {
+    }
+
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+            out.println(USAGE);
+            return argv.length == 0 ? 2 : 0;
+        }
+        try {
+            switch (argv[0]) {
+                case "add":
+                    return new AddCommand(out, err).run(argv);
+                case "status":
+                    return new StatusCommand(out).run(argv);
+                default:
+                    err.println("mcp-refresh: unknown command '" + argv[0] + "'\n" + USAGE);
+                    return 2;
+            }
+        } catch (Args.UsageException e) {
+            err.println("mcp-refresh " + argv[0] + ": " + e.getMessage() + " (see --help)");
+            return 2;
+        } catch (StoreException e) {
+            err.println("mcp-refresh " + argv[0] + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** --store, else the same settings the agent reads. */
+    static Path storePath(Args args) {
+        String store = args.get("store");
+        return store != null ? Paths.get(store) : Settings.load(null).storePath();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.mcprefresh.core.config;
+
+import java.util.Locale;
+
+/** Every setting the agent and CLI read. The README's settings table lists the same keys. */
+public enum Setting {
+    ENABLED("enabled", "true", "false turns the agent off: no class is changed"),
+    STORE("store", "~/.mcp-refresh/tokens.json", "path of the token store"),
+    LOG_LEVEL("log.level", "info", "error, warn, info or debug"),
+    REFRESH_SKEW_SECONDS("refresh.skew.seconds", "60",
+            "refresh this long before expiry (capped at a quarter of the token's life)"),
+    HTTP_TIMEOUT_SECONDS("http.timeout.seconds", "10", "timeout of each token-endpoint request"),
+    LOCK_TIMEOUT_SECONDS("lock.timeout.seconds", "30", "longest wait for the store lock");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String suffix, String defaultValue, String description) {
+        this.key = "mcp.refresh." + suffix;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The system-property name, e.g. {@code mcp.refresh.log.level}. */
+    public String key() {
+        return key;
+    }
+
+    /** The key without the {@code mcp.refresh.} prefix, as used in agent arguments. */
+    public String shortKey() {
+        return key.substring("mcp.refresh.".length());
+    }
+
+    /** The environment variable, e.g. {@code MCP_REFRESH_LOG_LEVEL}. */
+    public String envName() {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.mcprefresh.core.config;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Resolved settings. Precedence, highest first: agent arguments, {@code -Dmcp.refresh.*} system properties,
+ * {@code MCP_REFRESH_*} environment variables, defaults.
+ */
+public final class Settings {
+    private final Map<Setting, String> values;
+
+    private Settings(Map<Setting, String> values) {
+        this.values = values;
+    }
+
+    /** Reads the live JVM: agent args (may be null), system properties, environment. */
+    public static Settings load(String agentArgs) {
+        return resolve(parseAgentArgs(agentArgs), System::getProperty, System.getenv());
+    }
+
+    public static Settings resolve(Map<String, String> agentArgs, Function<String, String> systemProperties,
+            Map<String, String> env) {
+        Map<Setting, String> resolved = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            String v = agentArgs.get(s.shortKey());
+            if (v == null) {
+                v = agentArgs.get(s.key());
+            }
+            if (v == null) {
+                v = systemProperties.apply(s.key());
+            }
+            if (v == null) {
+                v = env.get(s.envName());
+            }
+            resolved.put(s, v == null ? s.defaultValue() : v.trim());
+        }
+        return new Settings(resolved);
+    }
+
+    /** Agent arguments are {@code key=value} pairs separated by commas (or semicolons), keys with or without prefix. */
+    public static Map<String, String> parseAgentArgs(String args) {
+        if (args == null || args.isBlank()) {
+            return Collections.emptyMap();
+        }
+        Map<String, String> map = new HashMap<>();
+        for (String pair : args.split("[,;]")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("agent argument '" + pair.trim() + "' is not key=value");
+            }
+            map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return map;
+    }
+
+    public String get(Setting s) {
+        return values.get(s);
+    }
+
+    public boolean enabled() {
+        String v = get(Setting.ENABLED).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(Setting.ENABLED.key() + " must be true or false, not '" + v + "'");
+        }
+        return v.equals("true");
+    }
+
+    public Path storePath() {
+        return expandHome(get(Setting.STORE));
+    }
+
+    public Duration duration(Setting s) {
+        String v = get(s);
+        try {
+            long seconds = Long.parseLong(v);
+            if (seconds < 0) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(s.key() + " must be a whole number of seconds, not '" + v + "'");
+        }
+    }
+
+    /** Like {@link #duration} but falls back to the default (the caller logs the problem) for a bad value. */
+    public Duration durationOrDefault(Setting s, java.util.function.Consumer<String> onError) {
+        try {
+            return duration(s);
+        } catch (IllegalArgumentException e) {
+            onError.accept(e.getMessage() + "; using " + s.defaultValue());
+            return Duration.ofSeconds(Long.parseLong(s.defaultValue()));
+        }
+    }
+
+    static Path expandHome(String path) {
+        if (path.equals("~") || path.startsWith("~/")) {
+            return Paths.get(System.getProperty("user.home"), path.substring(1).replaceFirst("^/", ""));
+        }
+        return Paths.get(path);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.mcprefresh.core.oauth;
+
+import dev.mcprefresh.core.json.Json;
+import dev.mcprefresh.core.json.JsonException;
+import dev.mcprefresh.core.store.TokenRecord;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The refresh_token grant (RFC 6749 section 6) with client authentication none, client_secret_basic or _post. */
+public final class TokenEndpointClient {
+    private final OAuthHttp http;
+    private final Clock clock;
+
+    public TokenEndpointClient(OAuthHttp http, Clock clock) {
+        this.http = http;
+        this.clock = clock;
+    }
+
+    public TokenResponse refresh(TokenRecord record) throws TokenEndpointException {
+        if (record.refreshToken() == null) {
+            throw new TokenEndpointException("no refresh token is stored", true, null);
+        }
+        if (record.tokenEndpoint() == null || record.clientId() == null) {
+            throw new TokenEndpointException("the store entry has no token_endpoint or client_id", true, null);
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", record.refreshToken());
+        // RFC 8707: the same resource as at login, so the new token has the same audience.
+        form.put("resource", record.resource());
+        String authorization = null;
+        switch (record.authMethod()) {
+            case TokenRecord.AUTH_BASIC:
+                // RFC 6749 2.3.1: id and secret are form-url-encoded before Base64.
+                String pair = OAuthHttp.urlEncode(record.clientId()) + ":" + OAuthHttp.urlEncode(secret(record));
+                authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+                break;
+            case TokenRecord.AUTH_POST:
+                form.put("client_id", record.clientId());
+                form.put("client_secret", secret(record));
+                break;
+            default:
+                form.put("client_id", record.clientId());
+        }
+        OAuthHttp.Response response;
+        try {
+            response = http.postForm(URI.create(record.tokenEndpoint()), form, authorization);
+        } catch (HttpTimeoutException e) {
+            throw new TokenEndpointException("the token endpoint timed out", false, null);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new TokenEndpointException("the token endpoint is unreachable (" + e.getClass().getSimpleName() + ")",
+                    false, null);
+        }
+        return interpret(response);
+    }
+
+    private static String secret(TokenRecord record) throws TokenEndpointException {
+        if (record.clientSecret() == null) {
+            throw new TokenEndpointException("token_endpoint_auth_method is " + record.authMethod()
+                    + " but no client_secret is stored", true, null);
+        }
+        return record.clientSecret();
+    }
+
+    private TokenResponse interpret(OAuthHttp.Response response) throws TokenEndpointException {
+        int status = response.status;
+        if (status == 200) {
+            try {
+                return TokenResponse.parse(response.body, clock.instant());
+            } catch (JsonException e) {
+                throw new TokenEndpointException("the token endpoint answered 200 with an unusable body: "
+                        + e.getMessage(), false, null);
+            }
+        }
+        String error = errorCode(response.body);
+        String described = "the token endpoint answered " + status + (error != null ? " " + error : "");
+        boolean retryable = status >= 500 || status == 408 || status == 429;
+        throw new TokenEndpointException(described, !retryable, error);
+    }
+
+    /** The RFC 6749 5.2 error code, if the body is the JSON it should be and the code is a plain token. */
+    private static String errorCode(byte[] body) {
+        try {
+            String error = Json.string(Json.parseObject(body), "error");
+            return error != null && error.matches("[A-Za-z0-9_.-]{1,64}") ? error : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

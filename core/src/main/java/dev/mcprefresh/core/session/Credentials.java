@@ -1,0 +1,287 @@
+package dev.mcprefresh.core.session;
+
+import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.oauth.TokenEndpointException;
+import dev.mcprefresh.core.oauth.TokenResponse;
+import dev.mcprefresh.core.store.StoreException;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The credentials of one MCP server, shared by every transport of this JVM that talks to it.
+ * <ul>
+ *   <li>{@link #header()}: the per-request fast path; starts a background refresh inside the skew window.</li>
+ *   <li>{@link #freshHeader()} and {@link #onUnauthorized(String)}: wait for a refresh. Single-flight: however many
+ *       threads ask, one token request runs, under the store's cross-process lock, after re-reading the store.</li>
+ * </ul>
+ * Failures never throw to the caller: they complete with null, and the caller sends the request as the app built it.
+ */
+public final class Credentials {
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    private static final long NEEDS_LOGIN_RECHECK_MILLIS = 1000;
+
+    private final String serverUrl;
+    private final TokenStore store;
+    private final TokenEndpointClient tokenClient;
+    private final Clock clock;
+    private final Duration skew;
+    private final Executor executor;
+
+    private volatile TokenState current;
+    private final AtomicReference<CompletableFuture<TokenState>> inFlight = new AtomicReference<>();
+    private volatile long retryNotBeforeMillis;
+    private volatile long lastNeedsLoginCheckMillis;
+    private int consecutiveFailures; // guarded by the single refresh in flight
+    private volatile boolean warnedNoRefreshToken;
+
+    public Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock,
+            Duration skew, Executor executor) {
+        this.serverUrl = initial.serverUrl();
+        this.store = store;
+        this.tokenClient = tokenClient;
+        this.clock = clock;
+        this.skew = skew;
+        this.executor = executor;
+        this.current = new TokenState(initial, skew);
+    }
+
+    public String serverUrl() {
+        return serverUrl;
+    }
+
+    /**
+     * The Authorization header value to send now, or null when there is no usable token (expired or absent): then
+     * call {@link #freshHeader()}. No allocation on the common path.
+     */
+    public String header() {
+        TokenState s = current;
+        long now = clock.millis();
+        if (now < s.refreshAtMillis) {
+            return s.header;
+        }
+        if (s.usableAt(now)) {
+            refresh(s); // early refresh in the background; this request still goes out with the valid token
+            return s.header;
+        }
+        return null;
+    }
+
+    /** A header after refreshing (or adopting what another process stored); null when none can be had. */
+    public CompletableFuture<String> freshHeader() {
+        TokenState s = current;
+        if (s.usableAt(clock.millis()) && clock.millis() < s.refreshAtMillis) {
+            return CompletableFuture.completedFuture(s.header);
+        }
+        return refresh(s).thenApply(n -> n != null && n.usableAt(clock.millis()) ? n.header : null);
+    }
+
+    /**
+     * The server rejected a request that carried {@code sentHeader}. Completes with a different header to replay
+     * with, or null when no newer token can be had (then the app gets the 401, as it would without the agent).
+     */
+    public CompletableFuture<String> onUnauthorized(String sentHeader) {
+        TokenState s = current;
+        if (s.header != null && !s.header.equals(sentHeader) && s.usableAt(clock.millis())) {
+            return CompletableFuture.completedFuture(s.header); // someone refreshed since this request left
+        }
+        return refresh(s).thenApply(n -> n == null || n.header == null || n.header.equals(sentHeader) ? null : n.header);
+    }
+
+    private CompletableFuture<TokenState> refresh(TokenState stale) {
+        while (true) {
+            CompletableFuture<TokenState> running = inFlight.get();
+            if (running != null) {
+                return running;
+            }
+            TokenState now = current;
+            if (now != stale) {
+                return CompletableFuture.completedFuture(now);
+            }
+            long nowMillis = clock.millis();
+            if (stale.record.needsLogin()) {
+                if (nowMillis - lastNeedsLoginCheckMillis < NEEDS_LOGIN_RECHECK_MILLIS) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                lastNeedsLoginCheckMillis = nowMillis;
+            } else if (nowMillis < retryNotBeforeMillis) {
+                return CompletableFuture.completedFuture(null); // backing off after a transient failure
+            }
+            CompletableFuture<TokenState> mine = new CompletableFuture<>();
+            if (inFlight.compareAndSet(null, mine)) {
+                try {
+                    executor.execute(() -> runRefresh(stale, mine));
+                } catch (RuntimeException e) {
+                    inFlight.set(null);
+                    mine.complete(null);
+                }
+                return mine;
+            }
+        }
+    }
+
+    private void runRefresh(TokenState stale, CompletableFuture<TokenState> result) {
+        TokenState outcome = null;
+        try {
+            outcome = refreshUnderLock(stale);
+        } catch (Throwable t) {
+            Log.warn("refresh for " + serverUrl + " failed unexpectedly; requests go out as the app built them", t);
+        } finally {
+            if (outcome != null) {
+                current = outcome;
+            }
+            inFlight.set(null);
+            result.complete(outcome != null && outcome.header != null ? outcome : null);
+        }
+    }
+
+    /** Returns the new state, or null when nothing usable came of it. */
+    private TokenState refreshUnderLock(TokenState stale) {
+        RefreshOutcome outcome;
+        try {
+            outcome = store.update(contents -> {
+                TokenRecord onDisk = contents.get(serverUrl);
+                if (onDisk == null) {
+                    return RefreshOutcome.failed("the store no longer has an entry for " + serverUrl, false);
+                }
+                TokenState disk = new TokenState(onDisk, skew);
+                long now = clock.millis();
+                if (!onDisk.sameTokens(stale.record) && !onDisk.needsLogin() && disk.header != null
+                        && (disk.expiresAtMillis == TokenLifetime.UNKNOWN || now < disk.refreshAtMillis)) {
+                    return RefreshOutcome.adopted(onDisk); // another process or the CLI refreshed already
+                }
+                if (onDisk.needsLogin()) {
+                    return RefreshOutcome.failed(null, true);
+                }
+                try {
+                    Instant at = clock.instant();
+                    TokenResponse response = tokenClient.refresh(onDisk);
+                    TokenRecord updated = withTokens(onDisk, response, at);
+                    contents.put(updated); // written and fsync'd before anyone uses the new token
+                    return RefreshOutcome.refreshed(updated, response.refreshToken() == null);
+                } catch (TokenEndpointException e) {
+                    if (e.needsLogin()) {
+                        contents.put(onDisk.toBuilder().needsLogin(true, e.getMessage()).build());
+                        return RefreshOutcome.rejected(e.getMessage());
+                    }
+                    return RefreshOutcome.failed(e.getMessage(), false);
+                }
+            });
+        } catch (StoreException e) {
+            outcome = RefreshOutcome.failed(e.getMessage(), false);
+        }
+        return apply(outcome);
+    }
+
+    private TokenState apply(RefreshOutcome outcome) {
+        switch (outcome.kind) {
+            case ADOPTED:
+                resetBackoff();
+                Log.debug("using the token another process stored for " + serverUrl);
+                return new TokenState(outcome.record, skew);
+            case REFRESHED:
+                resetBackoff();
+                TokenState state = new TokenState(outcome.record, skew);
+                Log.debug("refreshed the access token for " + serverUrl + expiryNote(outcome.record));
+                if (outcome.noRefreshTokenInResponse && outcome.record.refreshToken() == null && !warnedNoRefreshToken) {
+                    warnedNoRefreshToken = true;
+                    Log.warn("the token response for " + serverUrl + " had no refresh_token");
+                }
+                return state;
+            case REJECTED:
+                Log.error("the authorization server rejected the refresh for " + serverUrl + " (" + outcome.message
+                        + "); sign in again: java -jar mcp-refresh.jar login " + serverUrl);
+                TokenRecord marked = current.record.toBuilder().needsLogin(true, outcome.message).build();
+                return new TokenState(marked, skew);
+            default:
+                if (outcome.needsLogin) {
+                    return null; // still marked; re-checked at most once a second until a login replaces it
+                }
+                backOff(outcome.message);
+                return null;
+        }
+    }
+
+    private void backOff(String reason) {
+        consecutiveFailures++;
+        long base = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(consecutiveFailures - 1, 16));
+        long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        retryNotBeforeMillis = clock.millis() + delay;
+        if (consecutiveFailures == 1) {
+            Log.warn("could not refresh the token for " + serverUrl + ": " + reason + "; retrying with back-off");
+        } else {
+            Log.debug("refresh for " + serverUrl + " failed again (" + consecutiveFailures + "): " + reason
+                    + "; next attempt in " + delay + " ms");
+        }
+    }
+
+    private void resetBackoff() {
+        if (consecutiveFailures > 0) {
+            Log.info("token refresh for " + serverUrl + " works again after " + consecutiveFailures + " failures");
+        }
+        consecutiveFailures = 0;
+        retryNotBeforeMillis = 0;
+    }
+
+    private String expiryNote(TokenRecord r) {
+        if (r.expiresAt() == null) {
+            return " (expiry unknown: refreshing on 401 only)";
+        }
+        return " (expires in " + Math.max(0, r.expiresAt().toEpochMilli() - clock.millis()) / 1000 + " s)";
+    }
+
+    static TokenRecord withTokens(TokenRecord old, TokenResponse r, Instant at) {
+        TokenRecord.Builder b = old.toBuilder().accessToken(r.accessToken()).expiresAt(r.expiresAt()).updatedAt(at)
+                .needsLogin(false, null);
+        if (r.refreshToken() != null) {
+            b.refreshToken(r.refreshToken()); // rotation; otherwise the old one stays valid and is kept
+            b.refreshExpiresAt(r.refreshExpiresIn() != null && r.refreshExpiresIn() > 0
+                    ? at.plusSeconds(r.refreshExpiresIn()) : null);
+        }
+        if (r.scope() != null) {
+            b.scope(r.scope());
+        }
+        return b.build();
+    }
+
+    private static final class RefreshOutcome {
+        enum Kind { ADOPTED, REFRESHED, REJECTED, FAILED }
+
+        final Kind kind;
+        final TokenRecord record;
+        final String message;
+        final boolean needsLogin;
+        final boolean noRefreshTokenInResponse;
+
+        private RefreshOutcome(Kind kind, TokenRecord record, String message, boolean needsLogin, boolean noRefresh) {
+            this.kind = kind;
+            this.record = record;
+            this.message = message;
+            this.needsLogin = needsLogin;
+            this.noRefreshTokenInResponse = noRefresh;
+        }
+
+        static RefreshOutcome adopted(TokenRecord r) {
+            return new RefreshOutcome(Kind.ADOPTED, r, null, false, false);
+        }
+
+        static RefreshOutcome refreshed(TokenRecord r, boolean noRefreshToken) {
+            return new RefreshOutcome(Kind.REFRESHED, r, null, false, noRefreshToken);
+        }
+
+        static RefreshOutcome rejected(String message) {
+            return new RefreshOutcome(Kind.REJECTED, null, message, true, false);
+        }
+
+        static RefreshOutcome failed(String message, boolean needsLogin) {
+            return new RefreshOutcome(Kind.FAILED, null, message, needsLogin, false);
+        }
+    }
+}

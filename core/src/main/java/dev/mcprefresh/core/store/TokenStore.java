@@ -1,0 +1,214 @@
+package dev.mcprefresh.core.store;
+
+import dev.mcprefresh.core.json.Json;
+import dev.mcprefresh.core.json.JsonException;
+import dev.mcprefresh.core.log.Log;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * The token store: one JSON file, documented in the README, shared by every process of the user.
+ * Reads need no lock (writes are atomic renames, so a reader sees the old or the new file, never a mix).
+ * {@link #update} holds a per-file lock across read, change and write, so concurrent processes serialise.
+ */
+public final class TokenStore {
+    public static final int FORMAT = 1;
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path path;
+    private final Path lockPath;
+    private final Duration lockTimeout;
+
+    public TokenStore(Path path, Duration lockTimeout) {
+        this.path = path.toAbsolutePath().normalize();
+        this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
+        this.lockTimeout = lockTimeout;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Reads the current contents; a missing file is an empty store, an unreadable or corrupt one an error. */
+    public StoreContents read() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            return StoreContents.empty();
+        } catch (IOException e) {
+            throw new StoreException("cannot read token store " + path + ": " + e.getClass().getSimpleName());
+        }
+        return parse(bytes);
+    }
+
+    private StoreContents parse(byte[] bytes) {
+        try {
+            Map<String, Object> top = Json.parseObject(bytes);
+            Long format = Json.number(top, "format");
+            if (format != null && format > FORMAT) {
+                throw new StoreException("token store " + path + " has format " + format
+                        + ", written by a newer mcp-refresh; this version reads format " + FORMAT + " and will not change it");
+            }
+            Map<String, Object> servers = Json.object(top, "servers");
+            Map<String, TokenRecord> records = new LinkedHashMap<>();
+            if (servers != null) {
+                for (Map.Entry<String, Object> e : servers.entrySet()) {
+                    if (!(e.getValue() instanceof Map)) {
+                        throw new JsonException("server entry '" + e.getKey() + "' must be an object");
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> entry = (Map<String, Object>) e.getValue();
+                    records.put(e.getKey(), TokenRecord.fromJson(e.getKey(), entry));
+                }
+            }
+            Map<String, Object> other = new LinkedHashMap<>(top);
+            other.remove("format");
+            other.remove("servers");
+            return new StoreContents(records, other);
+        } catch (JsonException e) {
+            throw new StoreException("token store " + path + " is not valid: " + e.getMessage()
+                    + "; it was left as it is (fix or move it, then run 'mcp-refresh status')");
+        }
+    }
+
+    /**
+     * Runs {@code action} with the store locked against other threads and processes: the contents are read after
+     * the lock is taken, and written back atomically if the action changed them.
+     */
+    public <T> T update(Function<StoreContents, T> action) {
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        try {
+            if (!jvmLock.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new StoreException("timed out after " + lockTimeout.toSeconds() + " s waiting for the lock of " + path);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the lock of " + path);
+        }
+        try {
+            ensureDirectory();
+            try (FileChannel lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = acquire(lockChannel, deadline)) {
+                StoreContents contents = read();
+                T result = action.apply(contents);
+                if (contents.changed()) {
+                    write(contents);
+                }
+                return result;
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot lock or write token store " + path + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? " " + e.getMessage() : ""));
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private FileLock acquire(FileChannel channel, long deadline) throws IOException {
+        long started = System.nanoTime();
+        boolean logged = false;
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            long now = System.nanoTime();
+            if (now >= deadline) {
+                throw new StoreException("timed out after " + lockTimeout.toSeconds()
+                        + " s waiting for another process's lock on " + lockPath);
+            }
+            if (!logged && now - started > TimeUnit.SECONDS.toNanos(2)) {
+                Log.info("waiting for another process's lock on " + lockPath);
+                logged = true;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for the lock of " + path);
+            }
+        }
+    }
+
+    private void ensureDirectory() throws IOException {
+        Path dir = path.getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            if (POSIX) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            } else {
+                Files.createDirectories(dir);
+            }
+        }
+    }
+
+    /** Temp file (0600) in the same directory, fsync, atomic rename over the store, fsync the directory. */
+    private void write(StoreContents contents) throws IOException {
+        if (Files.isSymbolicLink(path)) {
+            throw new StoreException("token store " + path + " is a symbolic link; refusing to write secrets through it");
+        }
+        Map<String, Object> top = new LinkedHashMap<>();
+        top.put("format", (long) FORMAT);
+        Map<String, Object> servers = new LinkedHashMap<>();
+        for (TokenRecord r : contents.recordMap().values()) {
+            servers.put(r.serverUrl(), r.toJson());
+        }
+        top.put("servers", servers);
+        top.putAll(contents.otherTopLevel());
+        byte[] bytes = Json.write(top);
+
+        Path dir = path.getParent();
+        FileAttribute<?>[] attrs = POSIX
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)} : new FileAttribute<?>[0];
+        Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp", attrs);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new StoreException("the file system of " + path + " cannot rename atomically; choose another store path");
+            }
+            syncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Not every platform can open a directory; the rename itself is still atomic.
+        }
+    }
+}

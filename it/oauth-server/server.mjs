@@ -1,0 +1,91 @@
+// Test-only authorization server for the mcp-refresh integration tests: the real, unmodified `oidc-provider`
+// package, configured for loopback use with very short token lifetimes. It never listens beyond 127.0.0.1.
+//
+// Usage: node server.mjs <port> <config.json>
+//   config.json: { "clients": [ { client metadata... , "x_access_token_ttl": 2, "x_refresh_token_ttl": 3600 } ] }
+// Prints "READY <issuer>" on stdout once it listens.
+//
+// The interaction step (login + consent) is answered automatically for the account "alice", granting every
+// requested scope, so that tests can drive the authorization-code + PKCE flow over plain HTTP: the browser
+// step is the only part replaced, the protocol endpoints are the provider's own.
+import http from 'node:http';
+import fs from 'node:fs';
+import Provider from 'oidc-provider';
+
+const port = Number(process.argv[2]);
+const config = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
+const issuer = `http://127.0.0.1:${port}`;
+
+const stats = { token: {}, tokenErrors: {}, refreshReuse: 0 };
+const bump = (map, key) => { map[key] = (map[key] || 0) + 1; };
+
+const provider = new Provider(issuer, {
+  clients: config.clients,
+  extraClientMetadata: { properties: ['x_access_token_ttl', 'x_refresh_token_ttl'] },
+  scopes: ['openid', 'offline_access', 'mcp'],
+  findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
+  features: {
+    devInteractions: { enabled: false },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    registration: { enabled: true },
+  },
+  ttl: {
+    AccessToken: (_ctx, _token, client) => (client && client.x_access_token_ttl) || config.accessTokenTtl || 2,
+    RefreshToken: (_ctx, _token, client) => (client && client.x_refresh_token_ttl) || 3600,
+    AuthorizationCode: 60,
+    Grant: 3600,
+    Session: 3600,
+    Interaction: 600,
+    IdToken: 3600,
+  },
+  rotateRefreshToken: true,
+  pkce: { required: () => true },
+  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  cookies: { keys: ['mcp-refresh-test-only-cookie-key'] },
+  clientBasedCORS: () => false,
+});
+// Plain HTTP on loopback is expected here; the provider must still produce http:// URLs.
+provider.proxy = false;
+
+provider.on('grant.success', (ctx) => bump(stats.token, ctx.oidc.params.grant_type));
+provider.on('grant.error', (ctx, err) => {
+  bump(stats.tokenErrors, `${ctx.oidc.params && ctx.oidc.params.grant_type}:${err.error}`);
+  if (err.error === 'invalid_grant' && /consumed|reuse|rotated/i.test(String(err.error_detail))) stats.refreshReuse += 1;
+});
+
+async function autoApprove(req, res) {
+  const details = await provider.interactionDetails(req, res);
+  const { prompt, params, session } = details;
+  let result;
+  if (prompt.name === 'login') {
+    result = { login: { accountId: 'alice' } };
+  } else {
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+    if (prompt.details.missingOIDCScope) grant.addOIDCScope(prompt.details.missingOIDCScope.join(' '));
+    if (prompt.details.missingResourceScopes) {
+      for (const [indicator, scopes] of Object.entries(prompt.details.missingResourceScopes)) {
+        grant.addResourceScope(indicator, scopes.join(' '));
+      }
+    }
+    result = { consent: { grantId: await grant.save() } };
+  }
+  await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: true });
+}
+
+const callback = provider.callback();
+http.createServer(async (req, res) => {
+  try {
+    if (req.url.startsWith('/interaction/')) return await autoApprove(req, res);
+    if (req.url === '/test/stats') {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify(stats));
+    }
+    return callback(req, res);
+  } catch (e) {
+    res.statusCode = 500;
+    res.end(String(e && e.message));
+  }
+}).listen(port, '127.0.0.1', () => console.log(`READY ${issuer}`));
