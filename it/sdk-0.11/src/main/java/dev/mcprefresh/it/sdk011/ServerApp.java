@@ -1,0 +1,35 @@
+package dev.mcprefresh.it.sdk011;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcprefresh.it.fixtures.TestServers;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.http.HttpServlet;
+import java.util.List;
+
+/** An MCP server on SDK 0.11 with one tool, "ping", behind the bearer gate. */
+public final class ServerApp {
+    public static void main(String[] a) throws Exception {
+        TestServers.ServerArgs args = new TestServers.ServerArgs(a);
+        McpSchema.Tool tool = new McpSchema.Tool("ping", "answers pong", "{\"type\":\"object\"}");
+        McpServerFeatures.SyncToolSpecification ping = new McpServerFeatures.SyncToolSpecification(tool,
+                (exchange, arguments) -> new McpSchema.CallToolResult(List.of(new McpSchema.TextContent("pong")), false));
+        McpSchema.ServerCapabilities caps = McpSchema.ServerCapabilities.builder().tools(true).build();
+        HttpServlet servlet;
+        if (args.transport.equals("sse")) {
+            HttpServletSseServerTransportProvider p = HttpServletSseServerTransportProvider.builder()
+                    .objectMapper(new ObjectMapper()).sseEndpoint("/sse").messageEndpoint("/mcp/message").build();
+            McpServer.sync(p).serverInfo("it-server", "0.11").capabilities(caps).tools(ping).build();
+            servlet = p;
+        } else {
+            HttpServletStreamableServerTransportProvider p = HttpServletStreamableServerTransportProvider.builder()
+                    .objectMapper(new ObjectMapper()).mcpEndpoint("/mcp").build();
+            McpServer.sync(p).serverInfo("it-server", "0.11").capabilities(caps).tools(ping).build();
+            servlet = p;
+        }
+        TestServers.start(args, servlet);
+    }
+}
