@@ -79,6 +79,16 @@ const callback = provider.callback();
 http.createServer(async (req, res) => {
   try {
     if (req.url.startsWith('/interaction/')) return await autoApprove(req, res);
+    if (req.url === '/test/destroy-access-token' && req.method === 'POST') {
+      // An administrator revoking one access token: unlike RFC 7009 revocation here, the grant (and its refresh
+      // token) stays alive, so the resource server rejects a token that has not expired while refresh still works.
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const token = await provider.AccessToken.find(body.trim());
+      if (token) await token.destroy();
+      res.statusCode = token ? 204 : 404;
+      return res.end();
+    }
     if (req.url === '/test/stats') {
       res.setHeader('content-type', 'application/json');
       return res.end(JSON.stringify(stats));

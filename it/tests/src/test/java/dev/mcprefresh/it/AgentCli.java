@@ -1,0 +1,24 @@
+package dev.mcprefresh.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs {@code java -jar mcp-refresh.jar <args>} as a user would. */
+final class AgentCli {
+    private AgentCli() {
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    static Result run(Path workDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ItEnv.java().toString(), "-jar", ItEnv.agentJar().toString()));
+        cmd.addAll(List.of(args));
+        try (ForkedProcess p = ForkedProcess.start("mcp-refresh " + args[0], cmd, workDir)) {
+            int code = p.waitFor(Duration.ofSeconds(60));
+            return new Result(code, p.output());
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.mcprefresh.it;
+
+import dev.mcprefresh.core.json.Json;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real authorization server, node {@code oidc-provider} (pinned in it/oauth-server/package.json), on loopback.
+ * Clients: {@code app} (public, 3 s access tokens), {@code app-long} (public, 300 s), {@code rs} (the resource
+ * server's introspection credentials). Refresh tokens rotate; reuse of a rotated one revokes the grant.
+ */
+final class AuthorizationServer implements AutoCloseable {
+    static final String REDIRECT = "http://127.0.0.1/callback";
+    static final String RS_CLIENT = "rs";
+    static final String RS_SECRET = "rs-secret-for-loopback-tests-only";
+
+    private final ForkedProcess process;
+    final String issuer;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private AuthorizationServer(ForkedProcess process, String issuer) {
+        this.process = process;
+        this.issuer = issuer;
+    }
+
+    static AuthorizationServer start(Path workDir) throws Exception {
+        Path modules = ItEnv.oauthServerDir().resolve("node_modules/oidc-provider");
+        if (!Files.isDirectory(modules)) {
+            throw new IllegalStateException("npm packages missing: run 'npm ci' in " + ItEnv.oauthServerDir());
+        }
+        Path config = workDir.resolve("as-config.json");
+        Files.writeString(config, "{\"clients\":["
+                + publicClient("app", 3) + "," + publicClient("app-long", 300) + ","
+                + "{\"client_id\":\"" + RS_CLIENT + "\",\"client_secret\":\"" + RS_SECRET
+                + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]}]}");
+        int port = ItEnv.freePort();
+        ForkedProcess p = ForkedProcess.start("oidc-provider", List.of("node", "server.mjs", String.valueOf(port),
+                config.toString()), ItEnv.oauthServerDir());
+        String ready = p.awaitLine(l -> l.startsWith("READY "), Duration.ofSeconds(30));
+        return new AuthorizationServer(p, ready.substring("READY ".length()).trim());
+    }
+
+    private static String publicClient(String id, int accessTtl) {
+        return "{\"client_id\":\"" + id + "\",\"token_endpoint_auth_method\":\"none\","
+                + "\"grant_types\":[\"authorization_code\",\"refresh_token\"],\"response_types\":[\"code\"],"
+                + "\"redirect_uris\":[\"" + REDIRECT + "\"],\"x_access_token_ttl\":" + accessTtl + "}";
+    }
+
+    record Tokens(String accessToken, String refreshToken) {
+    }
+
+    /**
+     * Authorization code + PKCE S256 as a browser would do it: the provider's own endpoints, with the login and
+     * consent pages answered by the server's auto-approve interaction (see server.mjs).
+     */
+    Tokens login(String clientId) throws Exception {
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        URI next = URI.create(issuer + "/auth?" + form(Map.of("client_id", clientId, "response_type", "code",
+                "redirect_uri", REDIRECT, "scope", "openid offline_access", "prompt", "consent",
+                "code_challenge", challenge, "code_challenge_method", "S256", "state", "it")));
+        String code = null;
+        for (int hop = 0; hop < 12 && code == null; hop++) {
+            HttpResponse<String> r = browser.send(HttpRequest.newBuilder(next).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String location = r.headers().firstValue("Location")
+                    .orElseThrow(() -> new AssertionError("login stopped at " + r.statusCode() + ": " + r.body()));
+            if (location.startsWith(REDIRECT)) {
+                for (String kv : URI.create(location).getRawQuery().split("&")) {
+                    if (kv.startsWith("code=")) {
+                        code = java.net.URLDecoder.decode(kv.substring(5), StandardCharsets.UTF_8);
+                    }
+                }
+            } else {
+                next = next.resolve(location);
+            }
+        }
+        if (code == null) {
+            throw new AssertionError("no authorization code after the login redirects");
+        }
+        Map<String, Object> t = postForm("/token", Map.of("grant_type", "authorization_code", "code", code,
+                "redirect_uri", REDIRECT, "client_id", clientId, "code_verifier", verifier));
+        return new Tokens((String) t.get("access_token"), (String) t.get("refresh_token"));
+    }
+
+    /** Destroys one access token at the server, leaving its grant (and refresh token) alive. */
+    void destroyAccessToken(String accessToken) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(issuer + "/test/destroy-access-token"))
+                .POST(HttpRequest.BodyPublishers.ofString(accessToken)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 204) {
+            throw new AssertionError("could not destroy the access token: " + r.statusCode());
+        }
+    }
+
+    /** How many token requests succeeded for a grant type so far. */
+    long tokenGrants(String grantType) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(issuer + "/test/stats")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        Map<String, Object> token = Json.object(Json.parseObject(r.body()), "token");
+        Long n = Json.number(token, grantType);
+        return n == null ? 0 : n;
+    }
+
+    private Map<String, Object> postForm(String path, Map<String, String> form) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(issuer + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(form))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new AssertionError(path + " answered " + r.statusCode());
+        }
+        return Json.parseObject(r.body());
+    }
+
+    private static String form(Map<String, String> form) {
+        StringBuilder b = new StringBuilder();
+        form.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return b.toString();
+    }
+
+    String output() {
+        return process.output();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

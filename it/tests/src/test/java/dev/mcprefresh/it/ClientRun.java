@@ -1,0 +1,59 @@
+package dev.mcprefresh.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One run of an SDK client app in a forked JVM, with or without the agent, and what it reported. */
+final class ClientRun implements AutoCloseable {
+    private static final Pattern SUMMARY = Pattern.compile("SUMMARY ok=(\\d+) failed=(\\d+)");
+
+    final ForkedProcess process;
+    int ok = -1;
+    int failed = -1;
+
+    private ClientRun(ForkedProcess process) {
+        this.process = process;
+    }
+
+    /** Starts the app; {@code store} null means no agent. */
+    static ClientRun start(String sdk, String mode, String baseUrl, String staticToken, Path store, int calls,
+            long intervalMillis, Path workDir) throws Exception {
+        Path tokenFile = Files.createTempFile(workDir, "static-token", ".txt");
+        Files.writeString(tokenFile, staticToken);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ItEnv.java().toString());
+        if (store != null) {
+            cmd.add("-javaagent:" + ItEnv.agentJar() + "=store=" + store + ",log.level=debug");
+        }
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        cmd.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.appPackage(sdk) + ".ClientApp", mode, baseUrl,
+                String.valueOf(calls), String.valueOf(intervalMillis), tokenFile.toString()));
+        String name = "client-" + sdk + "-" + mode + (store != null ? "-agent" : "-plain");
+        return new ClientRun(ForkedProcess.start(name, cmd, workDir));
+    }
+
+    ClientRun finish() throws InterruptedException {
+        process.waitFor(Duration.ofSeconds(120));
+        Matcher m = SUMMARY.matcher(process.output());
+        if (!m.find()) {
+            throw new AssertionError(process.name() + " printed no summary:\n" + process.output());
+        }
+        ok = Integer.parseInt(m.group(1));
+        failed = Integer.parseInt(m.group(2));
+        return this;
+    }
+
+    String output() {
+        return process.output();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

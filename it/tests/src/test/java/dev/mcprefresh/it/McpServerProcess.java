@@ -1,0 +1,39 @@
+package dev.mcprefresh.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** An MCP SDK server app (the same SDK version as the client under test) in its own JVM, behind the bearer gate. */
+final class McpServerProcess implements AutoCloseable {
+    private final ForkedProcess process;
+    final String mcpUrl;
+    final String baseUrl;
+
+    private McpServerProcess(ForkedProcess process, String mcpUrl, String baseUrl) {
+        this.process = process;
+        this.mcpUrl = mcpUrl;
+        this.baseUrl = baseUrl;
+    }
+
+    static McpServerProcess start(String sdk, String transport, AuthorizationServer as, Path workDir) throws Exception {
+        Path secret = workDir.resolve("rs-secret");
+        Files.writeString(secret, AuthorizationServer.RS_SECRET);
+        int port = ItEnv.freePort();
+        ForkedProcess p = ForkedProcess.start("mcp-server-" + sdk + "-" + transport, List.of(ItEnv.java().toString(),
+                "-cp", ItEnv.appClasspath(sdk), ItEnv.appPackage(sdk) + ".ServerApp", String.valueOf(port), as.issuer,
+                AuthorizationServer.RS_CLIENT, secret.toString(), transport), workDir);
+        String ready = p.awaitLine(l -> l.startsWith("READY "), Duration.ofSeconds(60));
+        return new McpServerProcess(p, ready.substring(6).trim(), "http://127.0.0.1:" + port);
+    }
+
+    String output() {
+        return process.output();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
