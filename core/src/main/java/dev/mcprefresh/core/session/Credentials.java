@@ -197,7 +197,8 @@ public final class Credentials {
                 return state;
             case REJECTED:
                 Log.error("the authorization server rejected the refresh for " + serverUrl + " (" + outcome.message
-                        + "); sign in again: java -jar mcp-refresh.jar login " + serverUrl);
+                        + "); sign in again: java -jar mcp-refresh.jar login " + serverUrl
+                        + " (or store a new refresh token with: java -jar mcp-refresh.jar add " + serverUrl + " ...)");
                 TokenRecord marked = current.record.toBuilder().needsLogin(true, outcome.message).build();
                 return new TokenState(marked, skew);
             default:

@@ -1,0 +1,109 @@
+package dev.mcprefresh.agent.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcprefresh.agent.bootstrap.McpRefreshBridge;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BuildEntryInjectorTest {
+    /** Shaped like an SDK transport builder; the loop gives build() stack map frames the injected code must respect. */
+    public static final class FakeBuilder {
+        public String seen = "";
+
+        public Object build() {
+            int i = 0;
+            while (i < 2) {
+                i++;
+            }
+            return seen + i;
+        }
+    }
+
+    @AfterEach
+    void clearHook() {
+        McpRefreshBridge.transportBuilderHook = null;
+    }
+
+    private static Class<?> instrumented(boolean expectApplied, String descriptor) throws Exception {
+        String name = FakeBuilder.class.getName();
+        byte[] original;
+        try (InputStream in = BuildEntryInjectorTest.class.getResourceAsStream("/" + name.replace('.', '/') + ".class")) {
+            original = in.readAllBytes();
+        }
+        ClassReader reader = new ClassReader(original);
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        BuildEntryInjector injector = new BuildEntryInjector(writer, descriptor);
+        reader.accept(injector, ClassReader.EXPAND_FRAMES);
+        assertEquals(expectApplied, injector.applied());
+        byte[] bytes = writer.toByteArray();
+        // Child-first for the one class, so the verifier checks the changed bytes.
+        ClassLoader loader = new ClassLoader(BuildEntryInjectorTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+                if (n.equals(name)) {
+                    synchronized (this) {
+                        Class<?> c = findLoadedClass(n);
+                        return c != null ? c : defineClass(n, bytes, 0, bytes.length);
+                    }
+                }
+                return super.loadClass(n, resolve);
+            }
+        };
+        return Class.forName(name, true, loader);
+    }
+
+    @Test
+    void theHookSeesTheBuilderBeforeBuildRuns() throws Exception {
+        Class<?> type = instrumented(true, "()Ljava/lang/Object;");
+        Object builder = type.getConstructor().newInstance();
+        List<Object> seen = new ArrayList<>();
+        McpRefreshBridge.transportBuilderHook = b -> {
+            seen.add(b);
+            try {
+                b.getClass().getField("seen").set(b, "hooked-");
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertEquals("hooked-2", type.getMethod("build").invoke(builder));
+        assertSame(builder, seen.get(0));
+    }
+
+    @Test
+    void aThrowingHookNeverReachesTheApp() throws Exception {
+        Class<?> type = instrumented(true, "()Ljava/lang/Object;");
+        McpRefreshBridge.transportBuilderHook = b -> {
+            throw new OutOfMemoryError("simulated");
+        };
+        assertEquals("2", type.getMethod("build").invoke(type.getConstructor().newInstance()));
+    }
+
+    @Test
+    void aBuildWithAnotherDescriptorIsLeftAlone() throws Exception {
+        Class<?> type = instrumented(false, "()Lio/modelcontextprotocol/client/transport/HttpClientSseClientTransport;");
+        List<Object> seen = new ArrayList<>();
+        McpRefreshBridge.transportBuilderHook = seen::add;
+        type.getMethod("build").invoke(type.getConstructor().newInstance());
+        assertTrue(seen.isEmpty());
+    }
+
+    @Test
+    void onlyTheTwoSdkBuildersAreTargets() {
+        SdkTransportTransformer t = new SdkTransportTransformer();
+        assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientStreamableHttpTransport$Builder"));
+        assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport$Builder"));
+        assertFalse(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"));
+        assertFalse(t.isTarget(null));
+        assertNotNull(t);
+    }
+}

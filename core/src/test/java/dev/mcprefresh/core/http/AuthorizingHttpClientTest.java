@@ -1,0 +1,161 @@
+package dev.mcprefresh.core.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcprefresh.core.LoopbackServer;
+import dev.mcprefresh.core.LoopbackServer.Reply;
+import dev.mcprefresh.core.oauth.OAuthHttp;
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuthorizingHttpClientTest {
+    @TempDir
+    Path dir;
+    private LoopbackServer mcp;
+    private LoopbackServer other;
+    private LoopbackServer as;
+    private final AtomicInteger issued = new AtomicInteger();
+    /** Tokens the MCP server accepts; the test decides. */
+    private final Set<String> valid = ConcurrentHashMap.newKeySet();
+    private HttpClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        mcp = new LoopbackServer();
+        other = new LoopbackServer();
+        as = new LoopbackServer();
+        as.route("/token", r -> {
+            String token = "at-" + issued.incrementAndGet();
+            valid.add(token);
+            return Reply.json(200, "{\"access_token\":\"" + token + "\",\"expires_in\":3600}");
+        });
+        mcp.route("/mcp", r -> {
+            List<String> auth = r.header("Authorization");
+            if (auth.size() == 1 && auth.get(0).startsWith("Bearer ") && valid.contains(auth.get(0).substring(7))) {
+                return Reply.json(200, "{\"ok\":true,\"echo\":\"" + r.body() + "\"}");
+            }
+            return Reply.json(401, "{\"error\":\"invalid_token\"}");
+        });
+        other.route("/x", r -> Reply.json(200, "{}"));
+    }
+
+    @AfterEach
+    void stop() {
+        mcp.close();
+        other.close();
+        as.close();
+    }
+
+    private HttpClient decorated(String accessToken) {
+        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenRecord record = TokenRecord.builder(mcp.base() + "/mcp").tokenEndpoint(as.base() + "/token").clientId("c")
+                .accessToken(accessToken).expiresAt(Instant.now().plusSeconds(3600)).updatedAt(Instant.now())
+                .refreshToken("rt").build();
+        store.update(c -> {
+            c.put(record);
+            return null;
+        });
+        Credentials credentials = new Credentials(record, store, new TokenEndpointClient(
+                new OAuthHttp(Duration.ofSeconds(2)), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(60),
+                Executors.newCachedThreadPool());
+        return new AuthorizingClientBuilder(HttpClient.newBuilder(), credentials, URI.create(mcp.base() + "/mcp"))
+                .build();
+    }
+
+    private HttpRequest post(String base, String path, String staticToken) {
+        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + staticToken)
+                .header("authorization", "Bearer second-static").POST(HttpRequest.BodyPublishers.ofString("hi")).build();
+    }
+
+    @Test
+    void everyAuthorizationHeaderIsReplacedByExactlyTheStoredToken() throws Exception {
+        valid.add("stored");
+        HttpResponse<String> r = decorated("stored").send(post(mcp.base(), "/mcp", "static"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(List.of("Bearer stored"), mcp.requests.get(0).header("Authorization"));
+    }
+
+    @Test
+    void requestsToAnotherOriginKeepTheirHeadersAndNeverGetTheToken() throws Exception {
+        valid.add("stored");
+        decorated("stored").send(post(other.base(), "/x", "static"), HttpResponse.BodyHandlers.ofString());
+        List<String> seen = other.requests.get(0).header("Authorization");
+        assertEquals(2, seen.size());
+        assertTrue(seen.stream().noneMatch(v -> v.contains("stored")), seen.toString());
+    }
+
+    @Test
+    void a401IsAnsweredByOneRefreshAndOneReplayThatTheAppNeverSees() throws Exception {
+        HttpClient c = decorated("revoked"); // the server does not accept it
+        HttpResponse<String> r = c.sendAsync(post(mcp.base(), "/mcp", "static"), HttpResponse.BodyHandlers.ofString())
+                .get();
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("\"echo\":\"hi\""), "the body was sent again: " + r.body());
+        assertEquals(2, mcp.hits("/mcp"));
+        assertEquals(1, as.hits("/token"));
+        assertEquals(List.of("Bearer at-1"), mcp.requests.get(1).header("Authorization"));
+    }
+
+    @Test
+    void aServerThatRejectsFreshTokensToo401sTheAppAfterOneReplay() throws Exception {
+        as.route("/token", r -> Reply.json(200, "{\"access_token\":\"never-accepted\",\"expires_in\":3600}"));
+        HttpResponse<String> r = decorated("revoked").send(post(mcp.base(), "/mcp", "static"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, r.statusCode());
+        assertEquals("{\"error\":\"invalid_token\"}", r.body());
+        assertEquals(2, mcp.hits("/mcp"), "one replay, no loop");
+    }
+
+    @Test
+    void whenNoTokenCanBeHadTheAppGetsTheOriginal401Body() throws Exception {
+        as.route("/token", r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));
+        HttpResponse<String> r = decorated("revoked").send(post(mcp.base(), "/mcp", "static"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, r.statusCode());
+        assertEquals("{\"error\":\"invalid_token\"}", r.body(), "the app's own handler decoded the kept 401");
+        assertEquals(1, mcp.hits("/mcp"));
+    }
+
+    @Test
+    void aBodyThatCannotBeResentIsNeverReplayed() throws Exception {
+        HttpRequest streamed = HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream("once".getBytes())))
+                .build();
+        HttpResponse<String> r = decorated("revoked").send(streamed, HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, r.statusCode());
+        assertEquals(1, mcp.hits("/mcp"));
+        assertEquals(0, as.hits("/token"));
+    }
+
+    @Test
+    void wrappingIsIdempotentAndGetsReplayWork() throws Exception {
+        HttpClient c = decorated("revoked");
+        assertSame(c, AuthorizingHttpClient.wrap(c, null, URI.create(mcp.base())));
+        HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+    }
+}

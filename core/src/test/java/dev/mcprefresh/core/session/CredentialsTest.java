@@ -1,0 +1,226 @@
+package dev.mcprefresh.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcprefresh.core.LoopbackServer;
+import dev.mcprefresh.core.LoopbackServer.Reply;
+import dev.mcprefresh.core.oauth.OAuthHttp;
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CredentialsTest {
+    private static final String URL = "https://mcp.example/mcp";
+
+    @TempDir
+    Path dir;
+    private final LoopbackServer as;
+    private final AtomicInteger issued = new AtomicInteger();
+
+    CredentialsTest() throws Exception {
+        as = new LoopbackServer();
+    }
+
+    @AfterEach
+    void stop() {
+        as.close();
+    }
+
+    private TokenStore store() {
+        return new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(10));
+    }
+
+    private TokenRecord seed(TokenStore store, String access, Instant expiresAt, Instant updatedAt) {
+        TokenRecord r = TokenRecord.builder(URL).tokenEndpoint(as.base() + "/token").clientId("c").accessToken(access)
+                .expiresAt(expiresAt).updatedAt(updatedAt).refreshToken("rt-0").scope("mcp").build();
+        store.update(c -> {
+            c.put(r);
+            return null;
+        });
+        return r;
+    }
+
+    private Credentials credentials(TokenStore store, TokenRecord initial) {
+        return new Credentials(initial, store, new TokenEndpointClient(new OAuthHttp(Duration.ofSeconds(2)),
+                Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(60), Executors.newCachedThreadPool());
+    }
+
+    /** A rotating token endpoint: each refresh returns a new access token and a new refresh token. */
+    private void rotatingEndpoint(long delayMillis) {
+        as.route("/token", r -> {
+            Thread.sleep(delayMillis);
+            int n = issued.incrementAndGet();
+            return Reply.json(200, "{\"access_token\":\"at-" + n + "\",\"expires_in\":60,\"refresh_token\":\"rt-" + n
+                    + "\",\"token_type\":\"Bearer\"}");
+        });
+    }
+
+    @Test
+    void validTokenIsServedWithoutAnyRequest() {
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.plusSeconds(3600), now));
+        String first = c.header();
+        assertEquals("Bearer at-0", first);
+        assertSame(first, c.header(), "the fast path hands out the same precomputed string");
+        assertEquals(0, as.requests.size());
+    }
+
+    @Test
+    void manyThreadsCrossingExpiryCauseOneTokenRequest() throws Exception {
+        rotatingEndpoint(200);
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        assertNull(c.header(), "an expired token is never handed out");
+        int threads = 64;
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        var pool = Executors.newFixedThreadPool(threads);
+        for (int i = 0; i < threads; i++) {
+            CompletableFuture<String> f = new CompletableFuture<>();
+            results.add(f);
+            pool.execute(() -> {
+                try {
+                    go.await();
+                    f.complete(c.freshHeader().get(5, TimeUnit.SECONDS));
+                } catch (Exception e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        }
+        go.countDown();
+        for (CompletableFuture<String> f : results) {
+            assertEquals("Bearer at-1", f.get(10, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertEquals(1, as.hits("/token"));
+        TokenRecord stored = store.read().get(URL);
+        assertEquals("at-1", stored.accessToken());
+        assertEquals("rt-1", stored.refreshToken(), "the rotated refresh token is persisted");
+        assertEquals("mcp", stored.scope(), "scope kept when the response omits it");
+    }
+
+    @Test
+    void unauthorizedWithTheCurrentTokenRefreshesOnceAndNotAgainForTheOldToken() throws Exception {
+        rotatingEndpoint(0);
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.plusSeconds(3600), now));
+        assertEquals("Bearer at-1", c.onUnauthorized("Bearer at-0").get(5, TimeUnit.SECONDS));
+        // A request that left with the old token and comes back 401 now just replays with the new one.
+        assertEquals("Bearer at-1", c.onUnauthorized("Bearer at-0").get(5, TimeUnit.SECONDS));
+        assertEquals(1, as.hits("/token"));
+    }
+
+    @Test
+    void aTokenAnotherProcessStoredIsAdoptedWithoutARequest() throws Exception {
+        rotatingEndpoint(0);
+        TokenStore store = store();
+        Instant now = Instant.now();
+        TokenRecord mine = seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61));
+        Credentials c = credentials(store, mine);
+        // Another process refreshed meanwhile.
+        seed(store, "at-other", now.plusSeconds(3600), now);
+        assertEquals("Bearer at-other", c.freshHeader().get(5, TimeUnit.SECONDS));
+        assertEquals(0, as.hits("/token"));
+    }
+
+    @Test
+    void oldRefreshTokenIsKeptWhenTheServerDoesNotRotate() throws Exception {
+        as.route("/token", r -> Reply.json(200, "{\"access_token\":\"at-n\",\"expires_in\":60}"));
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        assertEquals("Bearer at-n", c.freshHeader().get(5, TimeUnit.SECONDS));
+        assertEquals("rt-0", store.read().get(URL).refreshToken());
+    }
+
+    @Test
+    void invalidGrantMarksTheEntryAndDoesNotLoop() throws Exception {
+        as.route("/token", r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
+        for (int i = 0; i < 20; i++) {
+            assertNull(c.onUnauthorized("Bearer at-0").get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(1, as.hits("/token"), "a rejected grant is not retried");
+        TokenRecord stored = store.read().get(URL);
+        assertTrue(stored.needsLogin(), "other processes see that a login is needed");
+        assertEquals("rt-0", stored.refreshToken(), "nothing is wiped");
+    }
+
+    @Test
+    void aNewLoginClearsTheNeedsLoginState() throws Exception {
+        as.route("/token", r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
+        seed(store, "at-after-login", now.plusSeconds(3600), now); // the user ran add/login again
+        Thread.sleep(1100); // re-checked at most once a second
+        assertEquals("Bearer at-after-login", c.freshHeader().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void serverErrorsBackOffInsteadOfHammering() throws Exception {
+        as.route("/token", r -> Reply.json(503, "{}"));
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        for (int i = 0; i < 50; i++) {
+            assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(1, as.hits("/token"), "calls during the back-off make no request");
+        assertFalse(store.read().get(URL).needsLogin(), "a transient failure is not a rejected grant");
+        rotatingEndpoint(0);
+        Thread.sleep(1100); // first back-off is 0.5-1 s
+        assertEquals("Bearer at-1", c.freshHeader().get(5, TimeUnit.SECONDS), "recovers by itself");
+    }
+
+    @Test
+    void earlyRefreshHappensInTheBackgroundWhileTheValidTokenIsUsed() throws Exception {
+        rotatingEndpoint(300);
+        TokenStore store = store();
+        Instant now = Instant.now();
+        // A 100 s token with 20 s left: the margin is min(60 s, 100 s / 4) = 25 s, so this is inside the window.
+        Credentials c = credentials(store, seed(store, "at-0", now.plusSeconds(20), now.minusSeconds(80)));
+        assertEquals("Bearer at-0", c.header(), "still valid: used while the refresh runs");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!"Bearer at-1".equals(c.header()) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals("Bearer at-1", c.header());
+        assertEquals(1, as.hits("/token"));
+    }
+
+    @Test
+    void skewNeverExceedsAQuarterOfTheLifetime() {
+        Instant obtained = Instant.parse("2026-01-01T00:00:00Z");
+        long refreshAt = TokenLifetime.refreshAtMillis(obtained, obtained.plusSeconds(2), Duration.ofSeconds(60));
+        assertEquals(obtained.toEpochMilli() + 1500, refreshAt);
+        long longLived = TokenLifetime.refreshAtMillis(obtained, obtained.plusSeconds(3600), Duration.ofSeconds(60));
+        assertEquals(obtained.plusSeconds(3540).toEpochMilli(), longLived);
+        assertEquals(TokenLifetime.UNKNOWN, TokenLifetime.refreshAtMillis(obtained, null, Duration.ofSeconds(60)));
+    }
+}

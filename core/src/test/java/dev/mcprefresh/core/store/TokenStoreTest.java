@@ -1,0 +1,161 @@
+package dev.mcprefresh.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenStoreTest {
+    @TempDir
+    Path dir;
+
+    private TokenStore store() {
+        return new TokenStore(dir.resolve("sub/tokens.json"), Duration.ofSeconds(5));
+    }
+
+    private static TokenRecord record(String url, String access) {
+        return TokenRecord.builder(url).tokenEndpoint("https://as.example/token").clientId("c").accessToken(access)
+                .expiresAt(Instant.parse("2030-01-01T00:00:00Z")).refreshToken("rt-" + access)
+                .updatedAt(Instant.parse("2029-12-31T23:00:00Z")).build();
+    }
+
+    @Test
+    void missingFileIsAnEmptyStore() {
+        assertTrue(store().read().records().isEmpty());
+    }
+
+    @Test
+    void writesRoundTripWithPrivateModes() throws Exception {
+        TokenStore s = store();
+        s.update(c -> {
+            c.put(record("https://mcp.example/mcp", "at1"));
+            return null;
+        });
+        TokenRecord back = s.read().get("https://mcp.example/mcp");
+        assertEquals("at1", back.accessToken());
+        assertEquals("rt-at1", back.refreshToken());
+        assertEquals(Instant.parse("2030-01-01T00:00:00Z"), back.expiresAt());
+        assertEquals(TokenRecord.AUTH_NONE, back.authMethod());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.path())));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.path().getParent())));
+        try (Stream<Path> files = Files.list(s.path().getParent())) {
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")), "no temp file is left behind");
+        }
+    }
+
+    @Test
+    void unknownFieldsSurviveARewrite() throws Exception {
+        TokenStore s = store();
+        Files.createDirectories(s.path().getParent());
+        Files.writeString(s.path(), "{\"format\":1,\"note\":\"mine\",\"servers\":{\"https://a/mcp\":{"
+                + "\"client_id\":\"c\",\"refresh_token\":\"r\",\"x_vendor\":{\"k\":[1,2]}}}}");
+        s.update(c -> {
+            c.put(c.get("https://a/mcp").toBuilder().accessToken("new").build());
+            return null;
+        });
+        String text = Files.readString(s.path());
+        assertTrue(text.contains("\"note\" : \"mine\""), text);
+        assertTrue(text.contains("\"x_vendor\""), text);
+        assertEquals("new", s.read().get("https://a/mcp").accessToken());
+    }
+
+    @Test
+    void corruptStoreIsReportedAndLeftUntouched() throws Exception {
+        TokenStore s = store();
+        Files.createDirectories(s.path().getParent());
+        byte[] corrupt = "{\"servers\": {\"https://a/mcp\": {\"access_token\": \"secret-value".getBytes(StandardCharsets.UTF_8);
+        Files.write(s.path(), corrupt);
+        StoreException e = assertThrows(StoreException.class, s::read);
+        assertFalse(e.getMessage().contains("secret-value"), e.getMessage());
+        assertThrows(StoreException.class, () -> s.update(c -> {
+            c.put(record("https://a/mcp", "x"));
+            return null;
+        }));
+        assertArrayEquals(corrupt, Files.readAllBytes(s.path()), "a corrupt store is never overwritten");
+    }
+
+    @Test
+    void newerFormatIsRefused() throws Exception {
+        TokenStore s = store();
+        Files.createDirectories(s.path().getParent());
+        Files.writeString(s.path(), "{\"format\":2,\"servers\":{}}");
+        StoreException e = assertThrows(StoreException.class, s::read);
+        assertTrue(e.getMessage().contains("newer"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypesAreReportedWithoutTheValue() throws Exception {
+        TokenStore s = store();
+        Files.createDirectories(s.path().getParent());
+        Files.writeString(s.path(), "{\"servers\":{\"https://a/mcp\":{\"expires_at\":\"tomorrow-ish\"}}}");
+        StoreException e = assertThrows(StoreException.class, s::read);
+        assertTrue(e.getMessage().contains("expires_at"), e.getMessage());
+    }
+
+    @Test
+    void refusesToWriteThroughASymlink() throws Exception {
+        Path real = Files.createFile(dir.resolve("elsewhere.json"));
+        Files.writeString(real, "{}");
+        Path link = dir.resolve("tokens.json");
+        Files.createSymbolicLink(link, real);
+        TokenStore s = new TokenStore(link, Duration.ofSeconds(5));
+        assertThrows(StoreException.class, () -> s.update(c -> {
+            c.put(record("https://a/mcp", "x"));
+            return null;
+        }));
+        assertEquals("{}", Files.readString(real));
+    }
+
+    @Test
+    void concurrentUpdatesAreSerialisedAndNoneIsLost() throws Exception {
+        TokenStore s = store();
+        int writers = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            String url = "https://mcp" + i + ".example/mcp";
+            // Each writer uses its own TokenStore instance, as separate processes would.
+            TokenStore own = new TokenStore(s.path(), Duration.ofSeconds(10));
+            futures.add(pool.submit(() -> {
+                start.await();
+                return own.update(c -> {
+                    c.put(record(url, "at"));
+                    return null;
+                });
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        assertEquals(writers, s.read().records().size());
+    }
+
+    @Test
+    void recordToStringHasNoSecrets() {
+        TokenRecord r = record("https://a/mcp", "access-secret").toBuilder().clientSecret("client-secret").build();
+        String text = r.toString();
+        assertFalse(text.contains("access-secret") || text.contains("client-secret") || text.contains("rt-"), text);
+        assertNull(TokenRecord.builder("https://b").build().accessToken());
+    }
+}
