@@ -1,6 +1,6 @@
 package dev.mcprefresh.agent;
 
-import dev.mcprefresh.agent.bootstrap.McpRefreshBridge;
+import dev.mcprefresh.agent.bridge.McpRefreshBridge;
 import dev.mcprefresh.agent.sdk.SdkBuilderHook;
 import dev.mcprefresh.agent.sdk.SdkTransportTransformer;
 import dev.mcprefresh.core.config.Setting;
@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Start-up: settings, the bootstrap bridge, one class-file transformer. Nothing here loads ByteBuddy, parses a class
+ * Start-up: settings, the bridge's hook, one class-file transformer. Nothing here loads ByteBuddy, parses a class
  * or reads the store: that waits until an MCP transport class is loaded or built, so an app that never uses MCP pays
  * only for this method.
  */
@@ -22,7 +22,7 @@ final class Agent {
     private Agent() {
     }
 
-    static synchronized void start(String args, Instrumentation inst, boolean attached) throws java.io.IOException {
+    static synchronized void start(String args, Instrumentation inst, boolean attached) {
         if (System.getProperty(STARTED) != null) {
             Log.info("the agent is already running in this JVM; ignoring the second start");
             return;
@@ -37,7 +37,6 @@ final class Agent {
             Log.info("disabled by " + Setting.ENABLED.key() + "=false");
             return;
         }
-        BootstrapBridgeInstaller.install(inst);
         McpRefreshBridge.transportBuilderHook = new SdkBuilderHook(new LazyRegistry(settings));
         SdkTransportTransformer transformer = new SdkTransportTransformer();
         inst.addTransformer(transformer, true);

@@ -4,16 +4,23 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Inserts at the start of {@code build()}:
- * <pre>try { McpRefreshBridge.beforeBuild(this); } catch (Throwable ignored) { }</pre>
- * The try/catch keeps the app safe even where the bridge class cannot be resolved (an OSGi-style loader).
- * Frames are written by hand (expanded, as read with EXPAND_FRAMES) because COMPUTE_FRAMES would load classes
- * from inside a transformer.
+ * <pre>
+ * try {
+ *     Class.forName(BRIDGE, true, ClassLoader.getSystemClassLoader())
+ *          .getMethod("beforeBuild", Object.class).invoke(null, new Object[] {this});
+ * } catch (Throwable ignored) { }
+ * </pre>
+ * Only java.* types are referenced, so the builder's class loader needs to see nothing of ours; reflection costs
+ * nothing that matters once per transport built. The try/catch keeps the app safe whatever happens. Frames are
+ * written by hand (expanded, as read with EXPAND_FRAMES) because COMPUTE_FRAMES would load classes from inside a
+ * transformer.
  */
 final class BuildEntryInjector extends ClassVisitor {
-    static final String BRIDGE = "dev/mcprefresh/agent/bootstrap/McpRefreshBridge";
+    static final String BRIDGE = "dev.mcprefresh.agent.bridge.McpRefreshBridge";
 
     private final String buildDescriptor;
     private String owner;
@@ -65,8 +72,31 @@ final class BuildEntryInjector extends ClassVisitor {
             Label after = new Label();
             super.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
             super.visitLabel(start);
+            super.visitLdcInsn(BRIDGE);
+            super.visitInsn(Opcodes.ICONST_1);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/ClassLoader", "getSystemClassLoader",
+                    "()Ljava/lang/ClassLoader;", false);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Class", "forName",
+                    "(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;", false);
+            super.visitLdcInsn("beforeBuild");
+            super.visitInsn(Opcodes.ICONST_1);
+            super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Class");
+            super.visitInsn(Opcodes.DUP);
+            super.visitInsn(Opcodes.ICONST_0);
+            super.visitLdcInsn(Type.getType(Object.class));
+            super.visitInsn(Opcodes.AASTORE);
+            super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Class", "getMethod",
+                    "(Ljava/lang/String;[Ljava/lang/Class;)Ljava/lang/reflect/Method;", false);
+            super.visitInsn(Opcodes.ACONST_NULL);
+            super.visitInsn(Opcodes.ICONST_1);
+            super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
+            super.visitInsn(Opcodes.DUP);
+            super.visitInsn(Opcodes.ICONST_0);
             super.visitVarInsn(Opcodes.ALOAD, 0);
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "beforeBuild", "(Ljava/lang/Object;)V", false);
+            super.visitInsn(Opcodes.AASTORE);
+            super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/reflect/Method", "invoke",
+                    "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
+            super.visitInsn(Opcodes.POP);
             super.visitLabel(end);
             super.visitJumpInsn(Opcodes.GOTO, after);
             super.visitLabel(handler);

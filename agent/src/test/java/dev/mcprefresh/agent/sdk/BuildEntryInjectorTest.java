@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcprefresh.agent.bootstrap.McpRefreshBridge;
+import dev.mcprefresh.agent.bridge.McpRefreshBridge;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -235,7 +235,8 @@ public final class Credentials {
         if (r.expiresAt() == null) {
             return " (expiry unknown: refreshing on 401 only)";
         }
-        return " (expires in " + Math.max(0, r.expiresAt().toEpochMilli() - clock.millis()) / 1000 + " s)";
+        long millis = Math.max(0, r.expiresAt().toEpochMilli() - clock.millis());
+        return " (expires in " + String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0) + " s)";
     }
 
     static TokenRecord withTokens(TokenRecord old, TokenResponse r, Instant at) {

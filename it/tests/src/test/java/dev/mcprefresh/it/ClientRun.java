@@ -23,10 +23,21 @@ final class ClientRun implements AutoCloseable {
     /** Starts the app; {@code store} null means no agent. */
     static ClientRun start(String sdk, String mode, String baseUrl, String staticToken, Path store, int calls,
             long intervalMillis, Path workDir) throws Exception {
+        return start(ItEnv.java(), sdk, mode, baseUrl, staticToken, store, calls, intervalMillis, workDir, line -> { });
+    }
+
+    static ClientRun start(String sdk, String mode, String baseUrl, String staticToken, Path store, int calls,
+            long intervalMillis, Path workDir, java.util.function.Consumer<String> echo) throws Exception {
+        return start(ItEnv.java(), sdk, mode, baseUrl, staticToken, store, calls, intervalMillis, workDir, echo);
+    }
+
+    /** The full form: {@code java} is the JVM the app runs on. */
+    static ClientRun start(Path java, String sdk, String mode, String baseUrl, String staticToken, Path store,
+            int calls, long intervalMillis, Path workDir, java.util.function.Consumer<String> echo) throws Exception {
         Path tokenFile = Files.createTempFile(workDir, "static-token", ".txt");
         Files.writeString(tokenFile, staticToken);
         List<String> cmd = new ArrayList<>();
-        cmd.add(ItEnv.java().toString());
+        cmd.add(java.toString());
         if (store != null) {
             cmd.add("-javaagent:" + ItEnv.agentJar() + "=store=" + store + ",log.level=debug");
         }
@@ -34,7 +45,7 @@ final class ClientRun implements AutoCloseable {
         cmd.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.appPackage(sdk) + ".ClientApp", mode, baseUrl,
                 String.valueOf(calls), String.valueOf(intervalMillis), tokenFile.toString()));
         String name = "client-" + sdk + "-" + mode + (store != null ? "-agent" : "-plain");
-        return new ClientRun(ForkedProcess.start(name, cmd, workDir));
+        return new ClientRun(ForkedProcess.start(name, cmd, workDir, echo));
     }
 
     ClientRun finish() throws InterruptedException {

@@ -17,17 +17,25 @@ final class ForkedProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new ArrayList<>();
     private final String name;
+    private final java.util.function.Consumer<String> echo;
 
-    private ForkedProcess(String name, Process process) {
+    private ForkedProcess(String name, Process process, java.util.function.Consumer<String> echo) {
         this.name = name;
         this.process = process;
+        this.echo = echo;
         pump(process.getInputStream(), "");
         pump(process.getErrorStream(), "[err] ");
     }
 
     static ForkedProcess start(String name, List<String> command, Path workDir) throws IOException {
+        return start(name, command, workDir, line -> { });
+    }
+
+    /** Also hands every line to {@code echo} as it arrives (the demo shows them live). */
+    static ForkedProcess start(String name, List<String> command, Path workDir,
+            java.util.function.Consumer<String> echo) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-        return new ForkedProcess(name, pb.start());
+        return new ForkedProcess(name, pb.start(), echo);
     }
 
     private void pump(InputStream in, String prefix) {
@@ -39,6 +47,7 @@ final class ForkedProcess implements AutoCloseable {
                         lines.add(prefix + line);
                         lines.notifyAll();
                     }
+                    echo.accept(line);
                 }
             } catch (IOException ignored) {
                 // process ended

@@ -47,6 +47,53 @@ final class ItEnv {
         return Paths.get(System.getProperty("java.home"), "bin", "java");
     }
 
+    /**
+     * The newest JDK on this machine other than the one running the tests (the project must run on newer JDKs):
+     * {@code -Dmcp.refresh.it.newest.jdk=/path/to/jdk}, else the newest of /usr/lib/jvm/*; null when there is none.
+     */
+    static Path newestOtherJava() {
+        String configured = System.getProperty("mcp.refresh.it.newest.jdk");
+        if (configured != null && !configured.isBlank()) {
+            return Paths.get(configured, "bin", "java");
+        }
+        Path jvms = Paths.get("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (Stream<Path> dirs = Files.list(jvms)) {
+            Path current = Paths.get(System.getProperty("java.home")).toRealPath();
+            return dirs.filter(d -> Files.isExecutable(d.resolve("bin/java")) && Files.isRegularFile(d.resolve("release")))
+                    .filter(d -> !realPath(d).equals(current))
+                    .max(java.util.Comparator.comparingInt(ItEnv::featureVersion))
+                    .filter(d -> featureVersion(d) > Runtime.version().feature())
+                    .map(d -> d.resolve("bin/java")).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p;
+        }
+    }
+
+    private static int featureVersion(Path jdk) {
+        try {
+            for (String line : Files.readAllLines(jdk.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring(line.indexOf('"') + 1);
+                    return Integer.parseInt(v.split("[.\"+-]")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not a JDK we can read
+        }
+        return 0;
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

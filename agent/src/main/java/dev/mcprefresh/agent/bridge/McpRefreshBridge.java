@@ -1,10 +1,12 @@
-package dev.mcprefresh.agent.bootstrap;
+package dev.mcprefresh.agent.bridge;
 
 import java.util.function.Consumer;
 
 /**
- * Loaded by the bootstrap class loader, so the one call injected into an MCP transport builder resolves from any
- * class loader. It uses java.* types only; the agent (on the app class path) installs the hook.
+ * Where the code injected into an MCP transport builder lands. The injected code reaches this class reflectively
+ * through the system class loader (which holds the agent jar) and uses java.* types only, so it resolves from any
+ * class loader, OSGi and child-first ones included, with no bootstrap class-path entry (appending one turns off
+ * class-data sharing for every application class, a start-up cost for the whole app).
  */
 public final class McpRefreshBridge {
     /** Receives the transport builder at {@code build()} entry; null until the agent has started. */
