@@ -42,7 +42,7 @@ final class ClientRun implements AutoCloseable {
             cmd.add("-javaagent:" + ItEnv.agentJar() + "=store=" + store + ",log.level=debug");
         }
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-        cmd.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.appPackage(sdk) + ".ClientApp", mode, baseUrl,
+        cmd.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + ".ClientApp", mode, baseUrl,
                 String.valueOf(calls), String.valueOf(intervalMillis), tokenFile.toString()));
         String name = "client-" + sdk + "-" + mode + (store != null ? "-agent" : "-plain");
         return new ClientRun(ForkedProcess.start(name, cmd, workDir, echo));

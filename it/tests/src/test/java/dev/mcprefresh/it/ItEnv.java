@@ -39,9 +39,8 @@ final class ItEnv {
         }
     }
 
-    static String appPackage(String sdk) {
-        return "dev.mcprefresh.it.sdk" + sdk.replace(".", "");
-    }
+    /** The client and server apps have the same names in every sdk-* module. */
+    static final String APP_PACKAGE = "dev.mcprefresh.it.app";
 
     static Path java() {
         return Paths.get(System.getProperty("java.home"), "bin", "java");

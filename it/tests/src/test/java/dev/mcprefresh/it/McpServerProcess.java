@@ -22,7 +22,7 @@ final class McpServerProcess implements AutoCloseable {
         Files.writeString(secret, AuthorizationServer.RS_SECRET);
         int port = ItEnv.freePort();
         ForkedProcess p = ForkedProcess.start("mcp-server-" + sdk + "-" + transport, List.of(ItEnv.java().toString(),
-                "-cp", ItEnv.appClasspath(sdk), ItEnv.appPackage(sdk) + ".ServerApp", String.valueOf(port), as.issuer,
+                "-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + ".ServerApp", String.valueOf(port), as.issuer,
                 AuthorizationServer.RS_CLIENT, secret.toString(), transport), workDir);
         String ready = p.awaitLine(l -> l.startsWith("READY "), Duration.ofSeconds(60));
         return new McpServerProcess(p, ready.substring(6).trim(), "http://127.0.0.1:" + port);

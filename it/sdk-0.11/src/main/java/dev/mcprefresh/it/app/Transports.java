@@ -1,29 +1,17 @@
-package dev.mcprefresh.it.sdk011;
+package dev.mcprefresh.it.app;
 
 import dev.mcprefresh.it.fixtures.ClientLoop;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpClientTransport;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.net.http.HttpRequest;
-import java.time.Duration;
-import java.util.Map;
 
-/** An app as users write it on SDK 0.11: the bearer token is set once, statically, and never refreshed. */
-public final class ClientApp {
-    public static void main(String[] args) throws Exception {
-        ClientLoop loop = new ClientLoop(args);
-        McpSyncClient client = McpClient.sync(transport(loop)).requestTimeout(Duration.ofSeconds(4))
-                .initializationTimeout(Duration.ofSeconds(8)).build();
-        loop.run(client::initialize, () -> {
-            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("ping", Map.of()));
-            return ((McpSchema.TextContent) r.content().get(0)).text();
-        }, client::closeGracefully);
+/** SDK 0.11's ways to set a static header: customizeRequest, the request template, the 4-argument customizer. */
+final class Transports {
+    private Transports() {
     }
 
-    private static McpClientTransport transport(ClientLoop loop) {
+    static McpClientTransport create(ClientLoop loop) {
         String header = loop.staticHeader();
         switch (loop.mode) {
             case "streamable-customizeRequest":

@@ -1,4 +1,4 @@
-package dev.mcprefresh.it.sdk011;
+package dev.mcprefresh.it.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcprefresh.it.fixtures.TestServers;

@@ -1,4 +1,4 @@
-package dev.mcprefresh.it.sdk21;
+package dev.mcprefresh.it.app;
 
 import dev.mcprefresh.it.fixtures.TestServers;
 import io.modelcontextprotocol.server.McpServer;

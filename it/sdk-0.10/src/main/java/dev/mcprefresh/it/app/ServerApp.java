@@ -1,4 +1,4 @@
-package dev.mcprefresh.it.sdk010;
+package dev.mcprefresh.it.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcprefresh.it.fixtures.TestServers;
