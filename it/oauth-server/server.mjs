@@ -51,7 +51,7 @@ provider.proxy = false;
 provider.on('grant.success', (ctx) => bump(stats.token, ctx.oidc.params.grant_type));
 provider.on('grant.error', (ctx, err) => {
   bump(stats.tokenErrors, `${ctx.oidc.params && ctx.oidc.params.grant_type}:${err.error}`);
-  if (err.error === 'invalid_grant' && /consumed|reuse|rotated/i.test(String(err.error_detail))) stats.refreshReuse += 1;
+  if (err.error === 'invalid_grant' && /already used|consumed|reuse/i.test(String(err.error_detail))) stats.refreshReuse += 1;
 });
 
 async function autoApprove(req, res) {

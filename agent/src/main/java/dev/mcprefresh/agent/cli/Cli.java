@@ -16,6 +16,7 @@ public final class Cli {
             "      [--client-secret-file F] [--auth-method none|client_secret_basic|client_secret_post]",
             "      [--token-endpoint URL] [--resource URI] [--scope S] [--no-verify]",
             "  status [--json]                                        list stored servers (never token values)",
+            "  refresh <mcp-url>                                      refresh a stored server's access token now",
             "",
             "every command takes --store PATH (default: mcp.refresh.store, MCP_REFRESH_STORE or ~/.mcp-refresh/tokens.json)",
             "run a command with --help for details");
@@ -34,6 +35,8 @@ public final class Cli {
                     return new AddCommand(out, err).run(argv);
                 case "status":
                     return new StatusCommand(out).run(argv);
+                case "refresh":
+                    return new RefreshCommand(out, err).run(argv);
                 default:
                     err.println("mcp-refresh: unknown command '" + argv[0] + "'\n" + USAGE);
                     return 2;
@@ -44,6 +47,12 @@ public final class Cli {
         } catch (StoreException e) {
             err.println("mcp-refresh " + argv[0] + ": " + e.getMessage());
             return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("mcp-refresh " + argv[0] + ": " + e.getMessage());
+            return 2;
         }
     }
 

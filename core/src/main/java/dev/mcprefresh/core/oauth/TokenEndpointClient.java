@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,6 +49,7 @@ public final class TokenEndpointClient {
             default:
                 form.put("client_id", record.clientId());
         }
+        Instant sentAt = clock.instant();
         OAuthHttp.Response response;
         try {
             response = http.postForm(URI.create(record.tokenEndpoint()), form, authorization);
@@ -57,7 +59,7 @@ public final class TokenEndpointClient {
             throw new TokenEndpointException("the token endpoint is unreachable (" + e.getClass().getSimpleName() + ")",
                     false, null);
         }
-        return interpret(response);
+        return interpret(response, sentAt);
     }
 
     private static String secret(TokenRecord record) throws TokenEndpointException {
@@ -68,11 +70,11 @@ public final class TokenEndpointClient {
         return record.clientSecret();
     }
 
-    private TokenResponse interpret(OAuthHttp.Response response) throws TokenEndpointException {
+    private TokenResponse interpret(OAuthHttp.Response response, Instant sentAt) throws TokenEndpointException {
         int status = response.status;
         if (status == 200) {
             try {
-                return TokenResponse.parse(response.body, clock.instant());
+                return TokenResponse.parse(response.body, sentAt);
             } catch (JsonException e) {
                 throw new TokenEndpointException("the token endpoint answered 200 with an unusable body: "
                         + e.getMessage(), false, null);

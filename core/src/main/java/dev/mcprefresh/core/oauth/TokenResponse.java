@@ -25,8 +25,12 @@ public final class TokenResponse {
         this.refreshExpiresIn = refreshExpiresIn;
     }
 
-    /** Parses and validates the body; {@code now} anchors expires_in. */
-    public static TokenResponse parse(byte[] body, Instant now) {
+    /**
+     * Parses and validates the body. {@code sentAt}, the instant the request left, anchors expires_in: the server
+     * issued the token after that. Servers count expiry in whole seconds (a token issued at 10.9 s with a 3 s life
+     * dies at 13 s), so up to a second, never more than a quarter of the life, is taken off.
+     */
+    public static TokenResponse parse(byte[] body, Instant sentAt) {
         Map<String, Object> o = Json.parseObject(body);
         String accessToken = Json.string(o, "access_token");
         if (accessToken == null || accessToken.isEmpty()) {
@@ -41,7 +45,12 @@ public final class TokenResponse {
         if (expiresIn == null || expiresIn < 0 || expiresIn > MAX_EXPIRES_IN) {
             expiresAt = JwtExpiry.of(accessToken); // null: unknown, refresh on 401 only
         } else {
-            expiresAt = now.plusSeconds(expiresIn); // expires_in 0 means already expired
+            long lifeMillis = expiresIn * 1000; // expires_in 0 means already expired
+            expiresAt = sentAt.plusMillis(lifeMillis - Math.min(1000, lifeMillis / 4));
+            Instant jwtExp = JwtExpiry.of(accessToken);
+            if (jwtExp != null && jwtExp.isBefore(expiresAt) && jwtExp.isAfter(sentAt)) {
+                expiresAt = jwtExp; // a JWT states its exact end: trust the earlier of the two
+            }
         }
         String refresh = Json.string(o, "refresh_token");
         if (refresh != null && refresh.isEmpty()) {

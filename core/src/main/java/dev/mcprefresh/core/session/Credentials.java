@@ -89,10 +89,24 @@ public final class Credentials {
      */
     public CompletableFuture<String> onUnauthorized(String sentHeader) {
         TokenState s = current;
-        if (s.header != null && !s.header.equals(sentHeader) && s.usableAt(clock.millis())) {
+        if (s.header != null && !s.header.equals(sentHeader) && clock.millis() < s.refreshAtMillis) {
             return CompletableFuture.completedFuture(s.header); // someone refreshed since this request left
         }
         return refresh(s).thenApply(n -> n == null || n.header == null || n.header.equals(sentHeader) ? null : n.header);
+    }
+
+    /**
+     * Refreshes now, whatever the current token's expiry (the CLI's {@code refresh}); single-flight and
+     * cross-process safe like every other refresh. Completes with true when a new token was stored or adopted.
+     */
+    public CompletableFuture<Boolean> refreshNow() {
+        TokenState s = current;
+        return refresh(s).thenApply(n -> n != null && n != s && n.header != null && !n.record.sameTokens(s.record));
+    }
+
+    /** The record as this JVM last saw it (never logged: it holds tokens). */
+    public TokenRecord record() {
+        return current.record;
     }
 
     private CompletableFuture<TokenState> refresh(TokenState stale) {
@@ -161,6 +175,9 @@ public final class Credentials {
                     return RefreshOutcome.failed(null, true);
                 }
                 try {
+                    // Between the server rotating the refresh token and our fsync, a crash loses the new one:
+                    // load the writer's classes now so that window holds no class loading.
+                    store.warmUpWriter();
                     Instant at = clock.instant();
                     TokenResponse response = tokenClient.refresh(onDisk);
                     TokenRecord updated = withTokens(onDisk, response, at);

@@ -62,7 +62,13 @@ public final class CredentialsRegistry {
         if (record == null) {
             return null;
         }
-        return byServer.computeIfAbsent(record.serverUrl(),
-                k -> new Credentials(record, store, tokenClient, clock, skew, executor));
+        return byServer.computeIfAbsent(record.serverUrl(), k -> {
+            if (record.needsLogin()) {
+                Log.warn("the store marks " + record.serverUrl() + " as needing a new login ("
+                        + record.needsLoginReason() + "); requests go out as the app built them until you run:"
+                        + " java -jar mcp-refresh.jar login " + record.serverUrl());
+            }
+            return new Credentials(record, store, tokenClient, clock, skew, executor);
+        });
     }
 }

@@ -166,6 +166,16 @@ public final class TokenStore {
         }
     }
 
+    /** Serialises a small document once, so the first real write needs no class loading. */
+    public void warmUpWriter() {
+        if (!writerWarm) {
+            Json.write(Map.of("format", (long) FORMAT));
+            writerWarm = true;
+        }
+    }
+
+    private static volatile boolean writerWarm;
+
     /** Temp file (0600) in the same directory, fsync, atomic rename over the store, fsync the directory. */
     private void write(StoreContents contents) throws IOException {
         if (Files.isSymbolicLink(path)) {

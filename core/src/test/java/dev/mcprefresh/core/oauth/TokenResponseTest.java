@@ -21,7 +21,7 @@ class TokenResponseTest {
     @Test
     void expiresInIsAnchoredAtTheRequestTime() {
         TokenResponse r = parse("{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"expires_in\":3,\"refresh_token\":\"r\"}");
-        assertEquals(NOW.plusSeconds(3), r.expiresAt());
+        assertEquals(NOW.plusMillis(2250), r.expiresAt(), "a quarter second-rounding allowance on a 3 s token");
         assertEquals("r", r.refreshToken());
     }
 
@@ -39,6 +39,14 @@ class TokenResponseTest {
     }
 
     @Test
+    void aJwtExpEarlierThanExpiresInWins() {
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"exp\":" + NOW.plusSeconds(30).getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
+        TokenResponse r = parse("{\"access_token\":\"h." + payload + ".s\",\"expires_in\":3600}");
+        assertEquals(NOW.plusSeconds(30), r.expiresAt());
+    }
+
+    @Test
     void unknownExpiryStaysUnknown() {
         assertNull(parse("{\"access_token\":\"opaque\"}").expiresAt());
         assertNull(parse("{\"access_token\":\"opaque\",\"expires_in\":-5}").expiresAt());
@@ -47,7 +55,7 @@ class TokenResponseTest {
 
     @Test
     void stringExpiresInIsAccepted() {
-        assertEquals(NOW.plusSeconds(60), parse("{\"access_token\":\"a\",\"expires_in\":\"60\"}").expiresAt());
+        assertEquals(NOW.plusSeconds(59), parse("{\"access_token\":\"a\",\"expires_in\":\"60\"}").expiresAt());
     }
 
     @Test

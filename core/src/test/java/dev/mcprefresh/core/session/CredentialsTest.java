@@ -132,6 +132,17 @@ class CredentialsTest {
     }
 
     @Test
+    void aReplayNeverUsesATokenThatIsAboutToExpire() throws Exception {
+        rotatingEndpoint(0);
+        TokenStore store = store();
+        Instant now = Instant.now();
+        // The current token differs from the rejected one but is inside its refresh window: refresh instead.
+        Credentials c = credentials(store, seed(store, "at-0", now.plusMillis(500), now.minusSeconds(10)));
+        assertEquals("Bearer at-1", c.onUnauthorized("Bearer older").get(5, TimeUnit.SECONDS));
+        assertEquals(1, as.hits("/token"));
+    }
+
+    @Test
     void aTokenAnotherProcessStoredIsAdoptedWithoutARequest() throws Exception {
         rotatingEndpoint(0);
         TokenStore store = store();

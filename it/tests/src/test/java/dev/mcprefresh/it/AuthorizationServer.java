@@ -111,12 +111,49 @@ final class AuthorizationServer implements AutoCloseable {
         }
     }
 
-    /** How many token requests succeeded for a grant type so far. */
-    long tokenGrants(String grantType) throws Exception {
+    /** RFC 7009 revocation of a refresh token; oidc-provider then revokes the whole grant. */
+    void revokeGrant(String clientId, String refreshToken) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(issuer + "/token/revocation"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", refreshToken, "client_id", clientId,
+                        "token_type_hint", "refresh_token")))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("revocation answered " + r.statusCode());
+        }
+    }
+
+    /** RFC 7662 introspection with the resource server's credentials: would the server accept this token now? */
+    boolean active(String token) throws Exception {
+        String basic = Base64.getEncoder().encodeToString((RS_CLIENT + ":" + RS_SECRET).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(issuer + "/token/introspection"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", token)))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return Boolean.TRUE.equals(Json.parseObject(r.body()).get("active"));
+    }
+
+    /** The server's counters: successful token requests by grant type, failures by grant type and error. */
+    Map<String, Object> stats() throws Exception {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(issuer + "/test/stats")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        Map<String, Object> token = Json.object(Json.parseObject(r.body()), "token");
-        Long n = Json.number(token, grantType);
+        return Json.parseObject(r.body());
+    }
+
+    /** How many token requests failed with this grant type and error code so far. */
+    long tokenErrors(String grantTypeAndError) throws Exception {
+        Long n = Json.number(Json.object(stats(), "tokenErrors"), grantTypeAndError);
+        return n == null ? 0 : n;
+    }
+
+    /** How many times a rotated (already used) refresh token was presented. */
+    long refreshTokenReuse() throws Exception {
+        Long n = Json.number(stats(), "refreshReuse");
+        return n == null ? 0 : n;
+    }
+
+    /** How many token requests succeeded for a grant type so far. */
+    long tokenGrants(String grantType) throws Exception {
+        Long n = Json.number(Json.object(stats(), "token"), grantType);
         return n == null ? 0 : n;
     }
 

@@ -96,6 +96,12 @@ final class ForkedProcess implements AutoCloseable {
         return name;
     }
 
+    /** SIGKILL: no shutdown hook, no finally block runs in the child. */
+    void killHard() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         process.destroy();

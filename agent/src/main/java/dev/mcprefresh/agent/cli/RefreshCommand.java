@@ -1,0 +1,78 @@
+package dev.mcprefresh.agent.cli;
+
+import dev.mcprefresh.core.config.Setting;
+import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.oauth.OAuthHttp;
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** {@code refresh}: refresh one stored server's access token now, exactly as the agent would (lock, re-read, write). */
+final class RefreshCommand {
+    private static final String HELP = String.join("\n",
+            "usage: java -jar mcp-refresh.jar refresh <mcp-url> [--store PATH]",
+            "",
+            "Refreshes the stored access token of <mcp-url> now, under the store's lock, so running apps pick up the",
+            "new token. Useful to check that refresh works, or to renew before a long idle period. Exit 0 when a new",
+            "token was stored, 1 otherwise.");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RefreshCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String[] argv) throws InterruptedException {
+        Args a = Args.parse(argv, 1, Set.of("store"), Set.of("help"));
+        if (a.has("help")) {
+            out.println(HELP);
+            return 0;
+        }
+        if (a.positional().size() != 1) {
+            throw new Args.UsageException("expected exactly one <mcp-url>");
+        }
+        String url = a.positional().get(0);
+        Settings settings = Settings.load(null);
+        TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        TokenRecord record = store.read().get(url);
+        if (record == null) {
+            err.println("mcp-refresh refresh: no stored server " + url + " in " + store.path()
+                    + " (see: java -jar mcp-refresh.jar status)");
+            return 1;
+        }
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Clock clock = Clock.systemUTC();
+            Credentials credentials = new Credentials(record, store, new TokenEndpointClient(
+                    new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS)), clock), clock,
+                    settings.duration(Setting.REFRESH_SKEW_SECONDS), executor);
+            boolean refreshed = credentials.refreshNow().get(2 * settings.duration(Setting.LOCK_TIMEOUT_SECONDS)
+                    .toSeconds() + 5, TimeUnit.SECONDS);
+            if (!refreshed) {
+                err.println("mcp-refresh refresh: no new token for " + url + " (the log line above says why)");
+                return 1;
+            }
+            Instant expires = credentials.record().expiresAt();
+            out.println("refreshed " + url + (expires != null
+                    ? "; the new access token is valid for " + Duration.between(Instant.now(), expires).toSeconds() + " s"
+                    : "; the server gave no expiry"));
+            return 0;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            err.println("mcp-refresh refresh: " + e.getClass().getSimpleName());
+            return 1;
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+}
