@@ -41,6 +41,8 @@ final class AddCommand {
             "  --resource URI              RFC 8707 resource sent with every refresh (as at login)",
             "  --scope S                   the granted scope, for the record",
             "  --no-verify                 store without contacting the token endpoint",
+            "  --replace-corrupt-store     if the store cannot be read, move it aside (kept as tokens.json.corrupt-*)",
+            "                              and start a new one",
             "  --store PATH                token store to write");
 
     private final PrintStream out;
@@ -53,7 +55,7 @@ final class AddCommand {
 
     int run(String[] argv) {
         Args a = Args.parse(argv, 1, Set.of("client-id", "refresh-token-file", "client-secret-file", "auth-method",
-                "token-endpoint", "resource", "scope", "store"), Set.of("no-verify", "help"));
+                "token-endpoint", "resource", "scope", "store"), Set.of("no-verify", "replace-corrupt-store", "help"));
         if (a.has("help")) {
             out.println(HELP);
             return 0;
@@ -117,6 +119,12 @@ final class AddCommand {
             }
         }
         TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        if (a.has("replace-corrupt-store")) {
+            java.nio.file.Path backup = store.setAsideIfCorrupt();
+            if (backup != null) {
+                out.println("the unreadable store was moved aside to " + backup);
+            }
+        }
         final TokenRecord toStore = record;
         store.update(contents -> {
             contents.put(toStore);

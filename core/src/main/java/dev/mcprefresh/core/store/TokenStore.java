@@ -112,7 +112,7 @@ public final class TokenStore {
         }
         try {
             ensureDirectory();
-            try (FileChannel lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel lockChannel = openLockFile();
                  FileLock ignored = acquire(lockChannel, deadline)) {
                 StoreContents contents = read();
                 T result = action.apply(contents);
@@ -127,6 +127,18 @@ public final class TokenStore {
         } finally {
             jvmLock.unlock();
         }
+    }
+
+    private FileChannel openLockFile() throws IOException {
+        ensureDirectory();
+        if (POSIX && !Files.exists(lockPath)) {
+            try {
+                Files.createFile(lockPath, PosixFilePermissions.asFileAttribute(FILE_MODE));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another process made it first
+            }
+        }
+        return FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
 
     private FileLock acquire(FileChannel channel, long deadline) throws IOException {
@@ -163,6 +175,33 @@ public final class TokenStore {
             } else {
                 Files.createDirectories(dir);
             }
+        }
+    }
+
+    /**
+     * Moves an unreadable store aside (same directory, same mode) so a new one can be started; what was there is
+     * kept, never deleted. Returns the backup's path, or null when the store reads fine or does not exist.
+     */
+    public Path setAsideIfCorrupt() {
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
+        jvmLock.lock();
+        try (FileChannel lockChannel = openLockFile();
+             FileLock ignored = acquire(lockChannel, System.nanoTime() + lockTimeout.toNanos())) {
+            try {
+                read();
+                return null;
+            } catch (StoreException corrupt) {
+                if (!Files.exists(path)) {
+                    return null;
+                }
+                Path backup = path.resolveSibling(path.getFileName() + ".corrupt-" + System.currentTimeMillis());
+                Files.move(path, backup, StandardCopyOption.ATOMIC_MOVE);
+                return backup;
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot set aside token store " + path + ": " + e.getClass().getSimpleName());
+        } finally {
+            jvmLock.unlock();
         }
     }
 

@@ -93,6 +93,24 @@ class TokenStoreTest {
     }
 
     @Test
+    void aCorruptStoreIsSetAsideNotDeleted() throws Exception {
+        TokenStore s = store();
+        Files.createDirectories(s.path().getParent());
+        Files.writeString(s.path(), "{oops");
+        Path backup = s.setAsideIfCorrupt();
+        assertEquals("{oops", Files.readString(backup));
+        assertFalse(Files.exists(s.path()));
+        assertTrue(s.read().records().isEmpty());
+        s.update(c -> {
+            c.put(record("https://a/mcp", "x"));
+            return null;
+        });
+        assertNull(s.setAsideIfCorrupt(), "a readable store stays where it is");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                s.path().resolveSibling("tokens.json.lock"))));
+    }
+
+    @Test
     void newerFormatIsRefused() throws Exception {
         TokenStore s = store();
         Files.createDirectories(s.path().getParent());

@@ -144,7 +144,7 @@ class RefreshRaceTest {
         long started = System.nanoTime();
         for (int i = 0; i < 4; i++) {
             jvms.add(ForkedProcess.start("stress-" + i, List.of(ItEnv.java().toString(),
-                    "-javaagent:" + ItEnv.agentJar() + "=store=" + store,
+                    "-javaagent:" + ItEnv.agentJar() + "=store=" + store + ",log.level=debug",
                     "-cp", ItEnv.appClasspath("2.1"), ItEnv.APP_PACKAGE + ".StressApp", "streamable-requestBuilder",
                     server.baseUrl, "60", "250", tokenFile.toString(), "16"), work));
         }
@@ -154,7 +154,8 @@ class RefreshRaceTest {
                 jvm.waitFor(Duration.ofSeconds(120));
                 Matcher m = STRESS.matcher(jvm.output());
                 assertTrue(m.find(), jvm.output());
-                assertEquals("0", m.group(2), jvm.name() + " had failed calls:\n" + jvm.output());
+                assertEquals("0", m.group(2), jvm.name() + " had failed calls:\n" + jvm.output()
+                        + "\nMCP server: " + serverStats() + "\n" + server.output());
                 ok += Integer.parseInt(m.group(1));
                 secrets.assertNotIn(jvm.name(), jvm.output());
             }
@@ -289,6 +290,12 @@ class RefreshRaceTest {
                 "another process sees the mark and sends nothing");
         AgentCli.Result status = AgentCli.run(dir, "status", "--store", store.toString());
         assertTrue(status.output().contains("yes: java -jar mcp-refresh.jar login"), status.output());
+    }
+
+    private String serverStats() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.baseUrl + "/test/stats")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int count(String text, String needle) {
