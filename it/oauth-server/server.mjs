@@ -76,7 +76,7 @@ async function autoApprove(req, res) {
 }
 
 const callback = provider.callback();
-http.createServer(async (req, res) => {
+const server = http.createServer(async (req, res) => {
   try {
     if (req.url.startsWith('/interaction/')) return await autoApprove(req, res);
     if (req.url === '/test/destroy-access-token' && req.method === 'POST') {
@@ -98,4 +98,8 @@ http.createServer(async (req, res) => {
     res.statusCode = 500;
     res.end(String(e && e.message));
   }
-}).listen(port, '127.0.0.1', () => console.log(`READY ${issuer}`));
+});
+// Longer than any client's idle pool timeout, so a client never reuses a connection the server is closing.
+server.keepAliveTimeout = 65000;
+server.headersTimeout = 66000;
+server.listen(port, '127.0.0.1', () => console.log(`READY ${issuer}`));
