@@ -41,6 +41,8 @@ public final class Credentials {
     private volatile long lastNeedsLoginCheckMillis;
     private int consecutiveFailures; // guarded by the single refresh in flight
     private volatile boolean warnedNoRefreshToken;
+    /** The state whose early refresh the server refused: it is used until it expires, then refreshed again. */
+    private volatile TokenState earlyRefreshRefusedFor;
 
     public Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock,
             Duration skew, Executor executor) {
@@ -68,7 +70,9 @@ public final class Credentials {
             return s.header;
         }
         if (s.usableAt(now)) {
-            refresh(s); // early refresh in the background; this request still goes out with the valid token
+            if (earlyRefreshRefusedFor != s) {
+                refresh(s, true); // early refresh in the background; this request still goes out with the valid token
+            }
             return s.header;
         }
         return null;
@@ -80,7 +84,7 @@ public final class Credentials {
         if (s.usableAt(clock.millis()) && clock.millis() < s.refreshAtMillis) {
             return CompletableFuture.completedFuture(s.header);
         }
-        return refresh(s).thenApply(n -> n != null && n.usableAt(clock.millis()) ? n.header : null);
+        return refresh(s, false).thenApply(n -> n != null && n.usableAt(clock.millis()) ? n.header : null);
     }
 
     /**
@@ -92,7 +96,8 @@ public final class Credentials {
         if (s.header != null && !s.header.equals(sentHeader) && clock.millis() < s.refreshAtMillis) {
             return CompletableFuture.completedFuture(s.header); // someone refreshed since this request left
         }
-        return refresh(s).thenApply(n -> n == null || n.header == null || n.header.equals(sentHeader) ? null : n.header);
+        return refresh(s, false)
+                .thenApply(n -> n == null || n.header == null || n.header.equals(sentHeader) ? null : n.header);
     }
 
     /**
@@ -101,7 +106,8 @@ public final class Credentials {
      */
     public CompletableFuture<Boolean> refreshNow() {
         TokenState s = current;
-        return refresh(s).thenApply(n -> n != null && n != s && n.header != null && !n.record.sameTokens(s.record));
+        return refresh(s, false)
+                .thenApply(n -> n != null && n != s && n.header != null && !n.record.sameTokens(s.record));
     }
 
     /** The record as this JVM last saw it (never logged: it holds tokens). */
@@ -109,7 +115,8 @@ public final class Credentials {
         return current.record;
     }
 
-    private CompletableFuture<TokenState> refresh(TokenState stale) {
+    /** {@code early}: the current token is still valid and this refresh only runs ahead of its expiry. */
+    private CompletableFuture<TokenState> refresh(TokenState stale, boolean early) {
         while (true) {
             CompletableFuture<TokenState> running = inFlight.get();
             if (running != null) {
@@ -131,7 +138,7 @@ public final class Credentials {
             CompletableFuture<TokenState> mine = new CompletableFuture<>();
             if (inFlight.compareAndSet(null, mine)) {
                 try {
-                    executor.execute(() -> runRefresh(stale, mine));
+                    executor.execute(() -> runRefresh(stale, early, mine));
                 } catch (RuntimeException e) {
                     inFlight.set(null);
                     mine.complete(null);
@@ -141,10 +148,10 @@ public final class Credentials {
         }
     }
 
-    private void runRefresh(TokenState stale, CompletableFuture<TokenState> result) {
+    private void runRefresh(TokenState stale, boolean early, CompletableFuture<TokenState> result) {
         TokenState outcome = null;
         try {
-            outcome = refreshUnderLock(stale);
+            outcome = refreshUnderLock(stale, early);
         } catch (Throwable t) {
             Log.warn("refresh for " + serverUrl + " failed unexpectedly; requests go out as the app built them", t);
         } finally {
@@ -157,7 +164,7 @@ public final class Credentials {
     }
 
     /** Returns the new state, or null when nothing usable came of it. */
-    private TokenState refreshUnderLock(TokenState stale) {
+    private TokenState refreshUnderLock(TokenState stale, boolean early) {
         RefreshOutcome outcome;
         try {
             outcome = store.update(contents -> {
@@ -184,6 +191,10 @@ public final class Credentials {
                     contents.put(updated); // written and fsync'd before anyone uses the new token
                     return RefreshOutcome.refreshed(updated, response.refreshToken() == null);
                 } catch (TokenEndpointException e) {
+                    if (e.needsLogin() && early && disk.usableAt(clock.millis())) {
+                        // Some servers refuse to refresh a token that is still valid: not a dead grant yet.
+                        return RefreshOutcome.deferred(e.getMessage());
+                    }
                     if (e.needsLogin()) {
                         contents.put(onDisk.toBuilder().needsLogin(true, e.getMessage()).build());
                         return RefreshOutcome.rejected(e.getMessage());
@@ -194,11 +205,16 @@ public final class Credentials {
         } catch (StoreException e) {
             outcome = RefreshOutcome.failed(e.getMessage(), false);
         }
-        return apply(outcome);
+        return apply(outcome, stale);
     }
 
-    private TokenState apply(RefreshOutcome outcome) {
+    private TokenState apply(RefreshOutcome outcome, TokenState stale) {
         switch (outcome.kind) {
+            case DEFERRED:
+                earlyRefreshRefusedFor = stale;
+                Log.info("the authorization server refused an early refresh for " + serverUrl + " (" + outcome.message
+                        + "); the current token is used until it expires, then refresh is tried again");
+                return null;
             case ADOPTED:
                 resetBackoff();
                 Log.debug("using the token another process stored for " + serverUrl);
@@ -271,7 +287,7 @@ public final class Credentials {
     }
 
     private static final class RefreshOutcome {
-        enum Kind { ADOPTED, REFRESHED, REJECTED, FAILED }
+        enum Kind { ADOPTED, REFRESHED, REJECTED, DEFERRED, FAILED }
 
         final Kind kind;
         final TokenRecord record;
@@ -297,6 +313,10 @@ public final class Credentials {
 
         static RefreshOutcome rejected(String message) {
             return new RefreshOutcome(Kind.REJECTED, null, message, true, false);
+        }
+
+        static RefreshOutcome deferred(String message) {
+            return new RefreshOutcome(Kind.DEFERRED, null, message, false, false);
         }
 
         static RefreshOutcome failed(String message, boolean needsLogin) {

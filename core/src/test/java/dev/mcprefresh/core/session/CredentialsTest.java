@@ -182,6 +182,28 @@ class CredentialsTest {
     }
 
     @Test
+    void aServerThatRefusesEarlyRefreshIsAskedAgainAtExpiryBeforeTheGrantCountsAsDead() throws Exception {
+        as.route("/token", r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));
+        TokenStore store = store();
+        Instant now = Instant.now();
+        // 1.2 s left of a 100 s token: inside the refresh window.
+        Credentials c = credentials(store, seed(store, "at-0", now.plusMillis(1200), now.minusSeconds(99)));
+        assertEquals("Bearer at-0", c.header());
+        long deadline = System.currentTimeMillis() + 3000;
+        while (as.hits("/token") == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+        assertEquals("Bearer at-0", c.header(), "the still-valid token keeps being used");
+        assertEquals(1, as.hits("/token"), "no second early attempt");
+        assertFalse(store.read().get(URL).needsLogin(), "an early refusal is not a dead grant");
+        Thread.sleep(1300); // now expired
+        assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
+        assertEquals(2, as.hits("/token"));
+        assertTrue(store.read().get(URL).needsLogin(), "refused again once expired: now a new login is needed");
+    }
+
+    @Test
     void aNewLoginClearsTheNeedsLoginState() throws Exception {
         as.route("/token", r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));
         TokenStore store = store();
