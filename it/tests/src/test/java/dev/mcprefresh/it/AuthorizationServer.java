@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * The real authorization server, node {@code oidc-provider} (pinned in it/oauth-server/package.json), on loopback.
- * Clients: {@code app} (public, 3 s access tokens), {@code app-long} (public, 300 s), {@code rs} (the resource
+ * Clients: {@code app} (public, 3 s access tokens), {@code app-5s} (public, 5 s, for the demo), {@code app-long} (public, 300 s), {@code rs} (the resource
  * server's introspection credentials). Refresh tokens rotate; reuse of a rotated one revokes the grant.
  */
 final class AuthorizationServer implements AutoCloseable {
@@ -44,7 +44,7 @@ final class AuthorizationServer implements AutoCloseable {
         }
         Path config = workDir.resolve("as-config.json");
         Files.writeString(config, "{\"clients\":["
-                + publicClient("app", 3) + "," + publicClient("app-long", 300) + ","
+                + publicClient("app", 3) + "," + publicClient("app-5s", 5) + "," + publicClient("app-long", 300) + ","
                 + "{\"client_id\":\"" + RS_CLIENT + "\",\"client_secret\":\"" + RS_SECRET
                 + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]}]}");
         int port = ItEnv.freePort();

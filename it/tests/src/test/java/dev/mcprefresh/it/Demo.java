@@ -16,7 +16,7 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("mcp-refresh-demo");
-        say("Starting a real OAuth authorization server (oidc-provider, 3-second access tokens, rotating refresh"
+        say("Starting a real OAuth authorization server (oidc-provider, 5-second access tokens, rotating refresh"
                 + " tokens) and an MCP Java SDK 2.1 server that checks every bearer token, both on 127.0.0.1 ...");
         try (AuthorizationServer as = AuthorizationServer.start(work);
              McpServerProcess server = McpServerProcess.start("2.1", "streamable", as, work)) {
@@ -27,23 +27,26 @@ public final class Demo {
                     + " the agent:");
             Secrets secrets = new Secrets();
             StringBuilder everything = new StringBuilder();
-            AuthorizationServer.Tokens first = as.login("app");
+            AuthorizationServer.Tokens first = as.login("app-5s");
             secrets.add(first);
             try (ClientRun run = ClientRun.start("2.1", "streamable-requestBuilder", server.baseUrl, first.accessToken(),
                     null, CALLS, INTERVAL, work, Demo::app).finish()) {
                 say("   -> " + run.ok + " calls worked, " + run.failed + " failed once the token expired.");
+                if (System.getenv("DEMO_DEBUG") != null) {
+                    System.out.println(run.output());
+                }
                 everything.append(run.output());
             }
 
             say("\n2) Seed the token store once with the refresh token (no browser needed):");
-            AuthorizationServer.Tokens second = as.login("app");
+            AuthorizationServer.Tokens second = as.login("app-5s");
             secrets.add(second);
             Path rt = work.resolve("refresh-token.txt");
             Files.writeString(rt, second.refreshToken());
             Path store = work.resolve("store/tokens.json");
             say("   $ java -jar agent/target/mcp-refresh.jar add " + server.mcpUrl
-                    + " --client-id app --refresh-token-file refresh-token.txt --store " + store);
-            String added = AgentCli.run(work, "add", server.mcpUrl, "--client-id", "app",
+                    + " --client-id app-5s --refresh-token-file refresh-token.txt --store " + store);
+            String added = AgentCli.run(work, "add", server.mcpUrl, "--client-id", "app-5s",
                     "--refresh-token-file", rt.toString(), "--store", store.toString()).output();
             System.out.println(indent(added));
             everything.append(added);

@@ -25,7 +25,19 @@ final class McpServerProcess implements AutoCloseable {
                 "-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + ".ServerApp", String.valueOf(port), as.issuer,
                 AuthorizationServer.RS_CLIENT, secret.toString(), transport), workDir);
         String ready = p.awaitLine(l -> l.startsWith("READY "), Duration.ofSeconds(60));
-        return new McpServerProcess(p, ready.substring(6).trim(), "http://127.0.0.1:" + port);
+        McpServerProcess server = new McpServerProcess(p, ready.substring(6).trim(), "http://127.0.0.1:" + port);
+        server.warmUp();
+        return server;
+    }
+
+    /**
+     * One rejected request through the gate (it introspects at the authorization server) so that the first request
+     * of a test does not pay for a cold server JVM: a short-lived token must not die while the server warms up.
+     */
+    private void warmUp() throws Exception {
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(mcpUrl))
+                .header("Authorization", "Bearer warm-up").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
     }
 
     String output() {
