@@ -15,12 +15,10 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.function.BiPredicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -30,9 +28,6 @@ import javax.net.ssl.SSLParameters;
  * pass through untouched. When no token can be had, requests go out exactly as the app built them.
  */
 public final class AuthorizingHttpClient extends HttpClient {
-    private static final BiPredicate<String, String> NOT_AUTHORIZATION =
-            (name, value) -> !name.equalsIgnoreCase("Authorization");
-
     private final HttpClient delegate;
     private final Credentials credentials;
     private final String scheme;
@@ -93,16 +88,14 @@ public final class AuthorizingHttpClient extends HttpClient {
             return delegate.sendAsync(authorized, handler, push);
         }
         Exchange<T> exchange = new Exchange<>(handler);
-        CompletableFuture<HttpResponse<T>> first = exchange.track(delegate.sendAsync(authorized, exchange, push));
-        CompletableFuture<HttpResponse<T>> result = first.thenCompose(response -> exchange.wasUnauthorized()
-                ? replay(request, handler, push, header, exchange, response)
-                : CompletableFuture.completedFuture(response));
-        result.whenComplete((r, t) -> {
-            if (t instanceof CancellationException) {
-                exchange.cancelInProgress();
+        exchange.track(delegate.sendAsync(authorized, exchange, push)).whenComplete((response, failure) -> {
+            if (failure != null || !exchange.wasUnauthorized()) {
+                exchange.settle(response, failure);
+            } else {
+                replay(request, handler, push, header, exchange, response).whenComplete(exchange::settle);
             }
         });
-        return result;
+        return exchange;
     }
 
     private <T> CompletableFuture<HttpResponse<T>> replay(HttpRequest request, HttpResponse.BodyHandler<T> handler,
@@ -127,7 +120,7 @@ public final class AuthorizingHttpClient extends HttpClient {
 
     private static HttpRequest authorize(HttpRequest request, String header) {
         // setHeader semantics: every Authorization value the app or a library added is replaced by exactly one.
-        return HttpRequest.newBuilder(request, NOT_AUTHORIZATION).header("Authorization", header).build();
+        return new AuthorizedRequest(request, header);
     }
 
     @Override

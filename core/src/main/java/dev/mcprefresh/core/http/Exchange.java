@@ -8,11 +8,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * One request that may be replayed once. Its body handler passes every response to the app's handler, except a
- * 401, whose body it keeps: the app never sees that 401 if a fresh token can be had, and sees it byte for byte if not.
- * It also remembers the send in progress, so that cancelling the future the app holds cancels the real exchange.
+ * One request that may be replayed once, and the future the app holds for it. Its body handler passes every response
+ * to the app's handler, except a 401, whose body it keeps: the app never sees that 401 if a fresh token can be had,
+ * and sees it byte for byte if not. Cancelling it cancels the send in progress.
  */
-final class Exchange<T> implements HttpResponse.BodyHandler<T> {
+final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements HttpResponse.BodyHandler<T> {
     /** 401 bodies are short error documents; more than this is not kept. */
     private static final int MAX_KEPT = 64 * 1024;
 
@@ -46,10 +46,21 @@ final class Exchange<T> implements HttpResponse.BodyHandler<T> {
         return future;
     }
 
-    void cancelInProgress() {
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
         CompletableFuture<?> f = inProgress;
         if (f != null) {
-            f.cancel(true);
+            f.cancel(mayInterruptIfRunning);
+        }
+        return super.cancel(mayInterruptIfRunning);
+    }
+
+    /** Completes the app's future with the outcome of a send. */
+    void settle(HttpResponse<T> response, Throwable failure) {
+        if (failure != null) {
+            completeExceptionally(failure);
+        } else {
+            complete(response);
         }
     }
 
