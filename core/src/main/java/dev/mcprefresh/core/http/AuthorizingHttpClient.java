@@ -66,19 +66,30 @@ public final class AuthorizingHttpClient extends HttpClient {
         if (!ServerMatcher.sameOrigin(request.uri(), scheme, host, port)) {
             return delegate.sendAsync(request, handler, push);
         }
-        String header;
+        CompletableFuture<String> fresh;
         try {
-            header = credentials.header();
+            String header = credentials.header();
+            if (header != null) {
+                return exchange(request, handler, push, header);
+            }
+            fresh = credentials.freshHeader();
         } catch (Throwable t) {
-            Log.warn("could not get a token; the request goes out as the app built it", t);
-            return delegate.sendAsync(request, handler, push);
+            return passThrough(request, handler, push, t);
         }
-        if (header != null) {
-            return exchange(request, handler, push, header);
-        }
-        return credentials.freshHeader().thenCompose(fresh -> fresh == null
-                ? delegate.sendAsync(request, handler, push)
-                : exchange(request, handler, push, fresh));
+        return fresh.thenCompose(h -> {
+            try {
+                return h == null ? delegate.sendAsync(request, handler, push) : exchange(request, handler, push, h);
+            } catch (Throwable t) {
+                return passThrough(request, handler, push, t);
+            }
+        });
+    }
+
+    /** Fail open: anything of ours that breaks leaves the request exactly as the app built it. */
+    private <T> CompletableFuture<HttpResponse<T>> passThrough(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+            HttpResponse.PushPromiseHandler<T> push, Throwable cause) {
+        Log.warn("could not authorize a request; it goes out as the app built it", cause);
+        return delegate.sendAsync(request, handler, push);
     }
 
     private <T> CompletableFuture<HttpResponse<T>> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler,
@@ -91,8 +102,18 @@ public final class AuthorizingHttpClient extends HttpClient {
         exchange.track(delegate.sendAsync(authorized, exchange, push)).whenComplete((response, failure) -> {
             if (failure != null || !exchange.wasUnauthorized()) {
                 exchange.settle(response, failure);
-            } else {
+                return;
+            }
+            try {
                 replay(request, handler, push, header, exchange, response).whenComplete(exchange::settle);
+            } catch (Throwable t) {
+                // Never leave the app's future pending: it gets the 401 as the server sent it.
+                Log.warn("could not replay a rejected request; the app gets the server's 401", t);
+                try {
+                    exchange.unauthorizedForApp(response).whenComplete(exchange::settle);
+                } catch (Throwable decodeFailure) {
+                    exchange.completeExceptionally(decodeFailure);
+                }
             }
         });
         return exchange;

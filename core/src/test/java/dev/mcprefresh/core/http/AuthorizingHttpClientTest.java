@@ -151,6 +151,18 @@ class AuthorizingHttpClientTest {
     }
 
     @Test
+    void aFailureInsideTheAgentLeavesTheRequestAsTheAppBuiltIt() throws Exception {
+        valid.add("static");
+        // Broken credentials (every call throws): the decorator must fail open, not fail the app's request.
+        HttpClient broken = AuthorizingHttpClient.wrap(HttpClient.newHttpClient(), null, URI.create(mcp.base() + "/mcp"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp"))
+                .header("Authorization", "Bearer static").POST(HttpRequest.BodyPublishers.ofString("hi")).build();
+        HttpResponse<String> r = broken.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(List.of("Bearer static"), mcp.requests.get(0).header("Authorization"));
+    }
+
+    @Test
     void wrappingIsIdempotentAndGetsReplayWork() throws Exception {
         HttpClient c = decorated("revoked");
         assertSame(c, AuthorizingHttpClient.wrap(c, null, URI.create(mcp.base())));
