@@ -33,6 +33,7 @@ public final class AuthorizingHttpClient extends HttpClient {
     private final String scheme;
     private final String host;
     private final int port;
+    private final AuthorizedHeaders headerMaker = new AuthorizedHeaders();
     private volatile boolean warnedFreshTokenRejected;
 
     private AuthorizingHttpClient(HttpClient delegate, Credentials credentials, URI serverUrl) {
@@ -139,9 +140,9 @@ public final class AuthorizingHttpClient extends HttpClient {
         });
     }
 
-    private static HttpRequest authorize(HttpRequest request, String header) {
+    private HttpRequest authorize(HttpRequest request, String header) {
         // setHeader semantics: every Authorization value the app or a library added is replaced by exactly one.
-        return new AuthorizedRequest(request, header);
+        return new AuthorizedRequest(request, header, headerMaker);
     }
 
     @Override

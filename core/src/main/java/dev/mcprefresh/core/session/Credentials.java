@@ -93,7 +93,7 @@ public final class Credentials {
      */
     public CompletableFuture<String> onUnauthorized(String sentHeader) {
         TokenState s = current;
-        if (s.header != null && !s.header.equals(sentHeader) && clock.millis() < s.refreshAtMillis) {
+        if (s.header != null && !s.header.equals(sentHeader) && clock.millis() < s.freshUntilMillis) {
             return CompletableFuture.completedFuture(s.header); // someone refreshed since this request left
         }
         return refresh(s, false)
@@ -174,8 +174,11 @@ public final class Credentials {
                 }
                 TokenState disk = new TokenState(onDisk, skew);
                 long now = clock.millis();
+                // An early refresh may keep any token not yet due; a request waiting for a token (expired or
+                // rejected) takes another process's token only while it is fresh, so its replay does not die too.
+                long adoptUntil = early ? disk.refreshAtMillis : disk.freshUntilMillis;
                 if (!onDisk.sameTokens(stale.record) && !onDisk.needsLogin() && disk.header != null
-                        && (disk.expiresAtMillis == TokenLifetime.UNKNOWN || now < disk.refreshAtMillis)) {
+                        && (disk.expiresAtMillis == TokenLifetime.UNKNOWN || now < adoptUntil)) {
                     return RefreshOutcome.adopted(onDisk); // another process or the CLI refreshed already
                 }
                 if (onDisk.needsLogin()) {

@@ -29,4 +29,18 @@ final class TokenLifetime {
         }
         return expires - margin;
     }
+
+    /**
+     * Until when a token is fresh enough to replay a rejected request with, or to adopt from another process: the
+     * first half of its life, and never past {@code refreshAt}. A token near its end may die while the replay is in
+     * flight (servers floor issue times to whole seconds), and a second 401 would reach the app.
+     */
+    static long freshUntilMillis(Instant obtainedAt, Instant expiresAt, long refreshAtMillis) {
+        if (obtainedAt == null || expiresAt == null) {
+            return refreshAtMillis;
+        }
+        long obtained = obtainedAt.toEpochMilli();
+        long halfLife = Math.max(0, expiresAt.toEpochMilli() - obtained) / 2;
+        return Math.min(refreshAtMillis, obtained + halfLife);
+    }
 }

@@ -13,6 +13,8 @@ final class TokenState {
     final String header;
     final long refreshAtMillis;
     final long expiresAtMillis;
+    /** Until when this token is fresh enough to replay a rejected request with. */
+    final long freshUntilMillis;
 
     TokenState(TokenRecord record, Duration skew) {
         this.record = record;
@@ -20,6 +22,7 @@ final class TokenState {
                 ? null : "Bearer " + record.accessToken();
         this.expiresAtMillis = TokenLifetime.expiresAtMillis(record.expiresAt());
         this.refreshAtMillis = TokenLifetime.refreshAtMillis(record.updatedAt(), record.expiresAt(), skew);
+        this.freshUntilMillis = TokenLifetime.freshUntilMillis(record.updatedAt(), record.expiresAt(), refreshAtMillis);
     }
 
     boolean usableAt(long nowMillis) {

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuthorizedRequestTest {
+    private final AuthorizedHeaders headers = new AuthorizedHeaders();
     private final HttpRequest app = HttpRequest.newBuilder(URI.create("https://mcp.example/mcp"))
             .header("authorization", "Bearer static").header("Authorization", "Bearer second")
             .header("Mcp-Session-Id", "s-1").timeout(Duration.ofSeconds(7)).version(HttpClient.Version.HTTP_1_1)
@@ -19,7 +20,7 @@ class AuthorizedRequestTest {
 
     @Test
     void everyAuthorizationValueIsReplacedByOursAndTheRestIsKept() {
-        AuthorizedRequest r = new AuthorizedRequest(app, "Bearer fresh");
+        AuthorizedRequest r = new AuthorizedRequest(app, "Bearer fresh", headers);
         assertEquals(List.of("Bearer fresh"), r.headers().allValues("AUTHORIZATION"));
         assertEquals(List.of("s-1"), r.headers().allValues("mcp-session-id"));
         assertEquals(2, r.headers().map().size());
@@ -33,8 +34,8 @@ class AuthorizedRequestTest {
 
     @Test
     void reAuthorizingStartsFromTheAppsRequest() {
-        AuthorizedRequest once = new AuthorizedRequest(app, "Bearer one");
-        AuthorizedRequest twice = new AuthorizedRequest(once, "Bearer two");
+        AuthorizedRequest once = new AuthorizedRequest(app, "Bearer one", headers);
+        AuthorizedRequest twice = new AuthorizedRequest(once, "Bearer two", headers);
         assertSame(app, twice.original());
         assertEquals(List.of("Bearer two"), twice.headers().allValues("Authorization"));
     }
@@ -42,6 +43,21 @@ class AuthorizedRequestTest {
     @Test
     void aRequestWithoutAuthorizationGetsOne() {
         HttpRequest plain = HttpRequest.newBuilder(URI.create("https://mcp.example/mcp")).GET().build();
-        assertEquals(List.of("Bearer x"), new AuthorizedRequest(plain, "Bearer x").headers().allValues("authorization"));
+        assertEquals(List.of("Bearer x"), new AuthorizedRequest(plain, "Bearer x", headers).headers().allValues("authorization"));
+    }
+
+    @Test
+    void anEqualHeaderSetWithTheSameTokenReusesTheHeadersBuiltBefore() {
+        String token = "Bearer t-1";
+        HttpRequest again = HttpRequest.newBuilder(app.uri()).header("authorization", "Bearer static")
+                .header("Authorization", "Bearer second").header("Mcp-Session-Id", "s-1").GET().build();
+        HttpRequest otherSession = HttpRequest.newBuilder(app.uri()).header("Mcp-Session-Id", "s-2").GET().build();
+        AuthorizedRequest first = new AuthorizedRequest(app, token, headers);
+        assertSame(first.headers(), new AuthorizedRequest(again, token, headers).headers());
+        AuthorizedRequest refreshed = new AuthorizedRequest(again, "Bearer t-2", headers);
+        assertEquals(List.of("Bearer t-2"), refreshed.headers().allValues("authorization"), "a new token, new headers");
+        AuthorizedRequest other = new AuthorizedRequest(otherSession, "Bearer t-2", headers);
+        assertEquals(List.of("s-2"), other.headers().allValues("mcp-session-id"), "other app headers, new headers");
+        assertEquals(List.of("Bearer t-2"), other.headers().allValues("authorization"));
     }
 }

@@ -156,6 +156,19 @@ class CredentialsTest {
     }
 
     @Test
+    void aRejectedRequestIsNotReplayedWithAnotherProcesssTokenPastHalfItsLife() throws Exception {
+        rotatingEndpoint(0);
+        TokenStore store = store();
+        Instant now = Instant.now();
+        TokenRecord mine = seed(store, "at-0", now.plusSeconds(30), now.minusSeconds(30));
+        Credentials c = credentials(store, mine);
+        // Another process stored a token 6 s into a 10 s life: valid, not yet due for refresh, but too old to replay.
+        seed(store, "at-other", now.plusSeconds(4), now.minusSeconds(6));
+        assertEquals("Bearer at-1", c.onUnauthorized("Bearer at-0").get(5, TimeUnit.SECONDS));
+        assertEquals(1, as.hits("/token"));
+    }
+
+    @Test
     void oldRefreshTokenIsKeptWhenTheServerDoesNotRotate() throws Exception {
         as.route("/token", r -> Reply.json(200, "{\"access_token\":\"at-n\",\"expires_in\":60}"));
         TokenStore store = store();
