@@ -1,8 +1,9 @@
 package dev.mcprefresh.agent;
 
 import dev.mcprefresh.agent.bridge.McpRefreshBridge;
-import dev.mcprefresh.agent.sdk.SdkBuilderHook;
+import dev.mcprefresh.agent.sdk.DeferredHook;
 import dev.mcprefresh.agent.sdk.SdkTransportTransformer;
+import dev.mcprefresh.agent.sdk.TransformTimings;
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.log.Log;
@@ -23,6 +24,7 @@ final class Agent {
     }
 
     static synchronized void start(String args, Instrumentation inst, boolean attached) {
+        long started = System.nanoTime();
         if (System.getProperty(STARTED) != null) {
             Log.info("the agent is already running in this JVM; ignoring the second start");
             return;
@@ -37,14 +39,25 @@ final class Agent {
             Log.info("disabled by " + Setting.ENABLED.key() + "=false");
             return;
         }
-        McpRefreshBridge.transportBuilderHook = new SdkBuilderHook(new LazyRegistry(settings));
-        SdkTransportTransformer transformer = new SdkTransportTransformer();
+        LazyRegistry registry = new LazyRegistry(settings);
+        McpRefreshBridge.transportBuilderHook = new DeferredHook(false, registry);
+        if (attached) {
+            McpRefreshBridge.transportInUseHook = new DeferredHook(true, registry);
+        }
+        TransformTimings timings = Log.enabled(Log.Level.DEBUG) ? new TransformTimings() : null;
+        SdkTransportTransformer transformer = new SdkTransportTransformer(timings, attached);
         inst.addTransformer(transformer, true);
         System.setProperty(STARTED, "true");
         if (attached) {
             retransformLoaded(inst, transformer);
         }
-        Log.debug("started; token store " + settings.storePath());
+        if (Log.enabled(Log.Level.DEBUG)) {
+            Log.debug("started; token store " + settings.storePath());
+        }
+        if (timings != null) {
+            timings.premainTook(System.nanoTime() - started);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.debug(timings.summary()), "mcp-refresh-timings"));
+        }
     }
 
     /** On attach, MCP builder classes may already be loaded: give them the same change. */

@@ -11,6 +11,8 @@ import java.util.function.Consumer;
 public final class McpRefreshBridge {
     /** Receives the transport builder at {@code build()} entry; null until the agent has started. */
     public static volatile Consumer<Object> transportBuilderHook;
+    /** Receives a transport about to send or connect; set only when the agent was attached to a running JVM. */
+    public static volatile Consumer<Object> transportInUseHook;
 
     private McpRefreshBridge() {
     }
@@ -23,6 +25,19 @@ public final class McpRefreshBridge {
         }
         try {
             hook.accept(builder);
+        } catch (Throwable ignored) {
+            // The hook logs its own failures; nothing may reach the app.
+        }
+    }
+
+    /** Called from an instrumented transport's sendMessage/connect after a late attach; never throws. */
+    public static void transportInUse(Object transport) {
+        Consumer<Object> hook = transportInUseHook;
+        if (hook == null) {
+            return;
+        }
+        try {
+            hook.accept(transport);
         } catch (Throwable ignored) {
             // The hook logs its own failures; nothing may reach the app.
         }

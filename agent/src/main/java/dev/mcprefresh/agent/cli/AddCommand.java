@@ -11,12 +11,8 @@ import dev.mcprefresh.core.oauth.TokenEndpointException;
 import dev.mcprefresh.core.oauth.TokenResponse;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,10 +59,10 @@ final class AddCommand {
         if (a.positional().size() != 1) {
             throw new Args.UsageException("expected exactly one <mcp-url>");
         }
-        URI url = httpUrl(a.positional().get(0), "<mcp-url>");
+        URI url = CliInputs.httpUrl(a.positional().get(0), "<mcp-url>");
         String clientId = required(a, "client-id");
-        String refreshToken = readSecret(required(a, "refresh-token-file"), "refresh token");
-        String secret = a.has("client-secret-file") ? readSecret(a.get("client-secret-file"), "client secret") : null;
+        String refreshToken = CliInputs.readSecret(required(a, "refresh-token-file"), "refresh token");
+        String secret = a.has("client-secret-file") ? CliInputs.readSecret(a.get("client-secret-file"), "client secret") : null;
         String method = a.get("auth-method");
         if (method != null && !Set.of(TokenRecord.AUTH_NONE, TokenRecord.AUTH_BASIC, TokenRecord.AUTH_POST).contains(method)) {
             throw new Args.UsageException("--auth-method must be none, client_secret_basic or client_secret_post");
@@ -89,7 +85,7 @@ final class AddCommand {
                 return 1;
             }
         } else {
-            httpUrl(tokenEndpoint, "--token-endpoint");
+            CliInputs.httpUrl(tokenEndpoint, "--token-endpoint");
         }
         TokenRecord record = TokenRecord.builder(url.toString()).tokenEndpoint(tokenEndpoint).clientId(clientId)
                 .clientSecret(secret).authMethod(method).resource(a.get("resource")).scope(a.get("scope"))
@@ -99,15 +95,7 @@ final class AddCommand {
             try {
                 Instant at = Instant.now();
                 TokenResponse r = new TokenEndpointClient(http, Clock.systemUTC()).refresh(record);
-                TokenRecord.Builder b = record.toBuilder().accessToken(r.accessToken()).expiresAt(r.expiresAt())
-                        .updatedAt(at);
-                if (r.refreshToken() != null) {
-                    b.refreshToken(r.refreshToken());
-                }
-                if (r.scope() != null) {
-                    b.scope(r.scope());
-                }
-                record = b.build();
+                record = r.applyTo(record, at);
                 out.println("verified: the token endpoint issued an access token"
                         + (r.expiresAt() != null ? " valid for " + Duration.between(at, r.expiresAt()).toSeconds() + " s"
                                 : " with no stated expiry")
@@ -140,29 +128,5 @@ final class AddCommand {
             throw new Args.UsageException("--" + name + " is required");
         }
         return v;
-    }
-
-    private static URI httpUrl(String value, String what) {
-        try {
-            URI uri = new URI(value);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (Exception ignored) {
-            // reported below
-        }
-        throw new Args.UsageException(what + " must be an absolute http(s) URL");
-    }
-
-    private static String readSecret(String file, String what) {
-        try {
-            String v = Files.readString(Paths.get(file), StandardCharsets.UTF_8).trim();
-            if (v.isEmpty() || v.contains("\n")) {
-                throw new Args.UsageException("the " + what + " file " + file + " must hold exactly one line");
-            }
-            return v;
-        } catch (IOException e) {
-            throw new Args.UsageException("cannot read the " + what + " file " + file + " (" + e.getClass().getSimpleName() + ")");
-        }
     }
 }

@@ -17,6 +17,10 @@ public final class Cli {
             "      [--token-endpoint URL] [--resource URI] [--scope S] [--no-verify]",
             "  status [--json]                                        list stored servers (never token values)",
             "  refresh <mcp-url>                                      refresh a stored server's access token now",
+            "  login <mcp-url> [--client-id ID] [--device] ...        log in (authorization code + PKCE, or device)",
+            "  doctor <mcp-url> [--live] [--json]                     will refresh work? what to fix on the server",
+            "  logout <mcp-url> [--no-revoke]                         revoke the refresh token and forget the server",
+            "  attach <pid> [--store PATH]                            load the agent into a running JVM",
             "",
             "every command takes --store PATH (default: mcp.refresh.store, MCP_REFRESH_STORE or ~/.mcp-refresh/tokens.json)",
             "run a command with --help for details");
@@ -37,6 +41,14 @@ public final class Cli {
                     return new StatusCommand(out).run(argv);
                 case "refresh":
                     return new RefreshCommand(out, err).run(argv);
+                case "login":
+                    return new LoginCommand(out, err).run(argv);
+                case "doctor":
+                    return new DoctorCommand(out).run(argv);
+                case "logout":
+                    return new LogoutCommand(out, err).run(argv);
+                case "attach":
+                    return attach(argv, out, err);
                 default:
                     err.println("mcp-refresh: unknown command '" + argv[0] + "'\n" + USAGE);
                     return 2;
@@ -53,6 +65,16 @@ public final class Cli {
         } catch (IllegalArgumentException e) {
             err.println("mcp-refresh " + argv[0] + ": " + e.getMessage());
             return 2;
+        }
+    }
+
+    /** In its own method so that a JRE without jdk.attach fails only this command, with a clear message. */
+    private static int attach(String[] argv, PrintStream out, PrintStream err) {
+        try {
+            return new AttachCommand(out, err).run(argv);
+        } catch (NoClassDefFoundError e) {
+            err.println("mcp-refresh attach: this Java has no attach support (module jdk.attach); run it with a JDK");
+            return 1;
         }
     }
 

@@ -1,11 +1,8 @@
 package dev.mcprefresh.agent.sdk;
 
-import dev.mcprefresh.core.log.Log;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Map;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassWriter;
 
 /**
  * Adds one bridge call at the entry of the MCP Java SDK's transport {@code Builder.build()} methods.
@@ -17,38 +14,65 @@ import net.bytebuddy.jar.asm.ClassWriter;
  */
 public final class SdkTransportTransformer implements ClassFileTransformer {
     private static final String PACKAGE = "io/modelcontextprotocol/client/transport/";
-    /** Builder class -> exact descriptor of its build() method; a class with another build() is a fork: skipped. */
-    private static final Map<String, String> TARGETS = Map.of(
+    /** Builder class -> its build() method with exact descriptor; a class with another build() is a fork: skipped. */
+    private static final Map<String, Map<String, String>> BUILDERS = Map.of(
             PACKAGE + "HttpClientStreamableHttpTransport$Builder",
-            "()L" + PACKAGE + "HttpClientStreamableHttpTransport;",
+            Map.of("build()L" + PACKAGE + "HttpClientStreamableHttpTransport;", "beforeBuild"),
             PACKAGE + "HttpClientSseClientTransport$Builder",
-            "()L" + PACKAGE + "HttpClientSseClientTransport;");
+            Map.of("build()L" + PACKAGE + "HttpClientSseClientTransport;", "beforeBuild"));
+
+    /**
+     * After a late attach only: transports built before the agent came hold an undecorated client. Their send and
+     * connect methods get a call that decorates it once, so a running app recovers without a restart.
+     */
+    private static final Map<String, String> TRANSPORT_ENTRIES = Map.of(
+            "sendMessage(Lio/modelcontextprotocol/spec/McpSchema$JSONRPCMessage;)Lreactor/core/publisher/Mono;",
+            "transportInUse",
+            "connect(Ljava/util/function/Function;)Lreactor/core/publisher/Mono;", "transportInUse");
+    private static final Map<String, Map<String, String>> TRANSPORTS = Map.of(
+            PACKAGE + "HttpClientStreamableHttpTransport", TRANSPORT_ENTRIES,
+            PACKAGE + "HttpClientSseClientTransport", TRANSPORT_ENTRIES);
+
+    /** Null unless debug logging is on. */
+    private final TransformTimings timings;
+    private final Map<String, Map<String, String>> targets;
+
+    /** {@code attached}: the agent came after the app started, so already-built transports need fixing too. */
+    public SdkTransportTransformer(TransformTimings timings, boolean attached) {
+        this.timings = timings;
+        if (attached) {
+            Map<String, Map<String, String>> all = new java.util.HashMap<>(BUILDERS);
+            all.putAll(TRANSPORTS);
+            this.targets = Map.copyOf(all);
+        } else {
+            this.targets = BUILDERS;
+        }
+    }
 
     public boolean isTarget(String internalName) {
-        return internalName != null && internalName.startsWith(PACKAGE) && TARGETS.containsKey(internalName);
+        return internalName != null && internalName.startsWith(PACKAGE) && targets.containsKey(internalName);
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] bytes) {
+        if (timings == null) {
+            return isTarget(className) ? instrument(className, bytes) : null;
+        }
+        long started = System.nanoTime();
         if (!isTarget(className)) {
+            timings.checkNanos.addAndGet(System.nanoTime() - started);
+            timings.checkedClasses.incrementAndGet();
             return null;
         }
-        try {
-            ClassReader reader = new ClassReader(bytes);
-            ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-            BuildEntryInjector injector = new BuildEntryInjector(writer, TARGETS.get(className));
-            reader.accept(injector, ClassReader.EXPAND_FRAMES);
-            if (!injector.applied()) {
-                Log.warn("skipping " + className.replace('/', '.') + ": it has no build() returning the SDK transport"
-                        + " (a fork or an unsupported version?); its transports are left as they are");
-                return null;
-            }
-            Log.debug("instrumented " + className.replace('/', '.'));
-            return writer.toByteArray();
-        } catch (Throwable t) {
-            Log.warn("could not instrument " + className.replace('/', '.') + "; it is left as it is", t);
-            return null;
-        }
+        byte[] result = instrument(className, bytes);
+        timings.instrumentNanos.addAndGet(System.nanoTime() - started);
+        timings.instrumentedClasses.incrementAndGet();
+        return result;
+    }
+
+    private byte[] instrument(String className, byte[] bytes) {
+        // In its own class: ASM loads only when a target class appears, not in premain.
+        return EntryCallInstrumenter.instrument(className, bytes, targets.get(className));
     }
 }

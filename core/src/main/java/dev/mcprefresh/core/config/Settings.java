@@ -23,7 +23,15 @@ public final class Settings {
 
     /** Reads the live JVM: agent args (may be null), system properties, environment. */
     public static Settings load(String agentArgs) {
-        return resolve(parseAgentArgs(agentArgs), System::getProperty, System.getenv());
+        return resolve(parseAgentArgs(agentArgs), new SystemProperties(), System.getenv());
+    }
+
+    /** A named class, not {@code System::getProperty}: the first lambda in a JVM costs milliseconds of start-up. */
+    private static final class SystemProperties implements Function<String, String> {
+        @Override
+        public String apply(String key) {
+            return System.getProperty(key);
+        }
     }
 
     public static Settings resolve(Map<String, String> agentArgs, Function<String, String> systemProperties,
@@ -51,7 +59,17 @@ public final class Settings {
             return Collections.emptyMap();
         }
         Map<String, String> map = new HashMap<>();
-        for (String pair : args.split("[,;]")) {
+        int from = 0;
+        while (from <= args.length()) { // split on ',' or ';' without a regex: premain stays light
+            int end = from;
+            while (end < args.length() && args.charAt(end) != ',' && args.charAt(end) != ';') {
+                end++;
+            }
+            String pair = args.substring(from, end);
+            from = end + 1;
+            if (pair.isBlank()) {
+                continue; // "a=b," as String.split would read it
+            }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("agent argument '" + pair.trim() + "' is not key=value");

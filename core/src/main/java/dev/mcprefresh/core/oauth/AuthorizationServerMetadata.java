@@ -11,16 +11,45 @@ public final class AuthorizationServerMetadata {
     private final String tokenEndpoint;
     private final List<String> scopesSupported;
     private final List<String> grantTypesSupported;
+    private final String authorizationEndpoint;
+    private final String registrationEndpoint;
+    private final String revocationEndpoint;
+    private final String deviceAuthorizationEndpoint;
+    private final List<String> codeChallengeMethods;
+    private final List<String> tokenEndpointAuthMethods;
     private final String foundAt;
     private final String resource;
+    private final String resourceMetadataAt;
+    private final List<String> resourceScopes;
 
-    AuthorizationServerMetadata(Map<String, Object> json, String foundAt, String resource) {
+    AuthorizationServerMetadata(Map<String, Object> json, String foundAt, ProtectedResource prm) {
         this.issuer = Json.string(json, "issuer");
         this.tokenEndpoint = Json.string(json, "token_endpoint");
         this.scopesSupported = strings(json, "scopes_supported");
         this.grantTypesSupported = strings(json, "grant_types_supported");
+        this.authorizationEndpoint = Json.string(json, "authorization_endpoint");
+        this.registrationEndpoint = Json.string(json, "registration_endpoint");
+        this.revocationEndpoint = Json.string(json, "revocation_endpoint");
+        this.deviceAuthorizationEndpoint = Json.string(json, "device_authorization_endpoint");
+        this.codeChallengeMethods = strings(json, "code_challenge_methods_supported");
+        this.tokenEndpointAuthMethods = strings(json, "token_endpoint_auth_methods_supported");
         this.foundAt = foundAt;
-        this.resource = resource;
+        this.resource = prm == null ? null : prm.resource;
+        this.resourceMetadataAt = prm == null ? null : prm.foundAt;
+        this.resourceScopes = prm == null ? List.of() : prm.scopes;
+    }
+
+    /** What RFC 9728 metadata said, when there was any. */
+    static final class ProtectedResource {
+        final String foundAt;
+        final String resource;
+        final List<String> scopes;
+
+        ProtectedResource(Map<String, Object> json, String foundAt) {
+            this.foundAt = foundAt;
+            this.resource = Json.string(json, "resource");
+            this.scopes = strings(json, "scopes_supported");
+        }
     }
 
     private static List<String> strings(Map<String, Object> json, String name) {
@@ -44,4 +73,19 @@ public final class AuthorizationServerMetadata {
     public String foundAt() { return foundAt; }
     /** The protected resource's identifier from RFC 9728 metadata, or null when there was none. */
     public String resource() { return resource; }
+    /** Where the RFC 9728 metadata was found, or null: the server has none (MCP 2025-03-26 style). */
+    public String resourceMetadataAt() { return resourceMetadataAt; }
+    /** The resource's own scopes_supported (RFC 9728); the MCP spec prefers these for the authorization request. */
+    public List<String> resourceScopes() { return resourceScopes; }
+    public String authorizationEndpoint() { return authorizationEndpoint; }
+    public String registrationEndpoint() { return registrationEndpoint; }
+    public String revocationEndpoint() { return revocationEndpoint; }
+    public String deviceAuthorizationEndpoint() { return deviceAuthorizationEndpoint; }
+    public List<String> codeChallengeMethodsSupported() { return codeChallengeMethods; }
+    public List<String> tokenEndpointAuthMethodsSupported() { return tokenEndpointAuthMethods; }
+
+    /** RFC 8414: when grant_types_supported is omitted, the default is authorization_code and implicit. */
+    public boolean advertisesRefreshTokenGrant() {
+        return grantTypesSupported.contains("refresh_token");
+    }
 }

@@ -41,14 +41,14 @@ public final class Discovery {
         prmCandidates.add(URI.create(origin + "/.well-known/oauth-protected-resource"));
 
         String issuer = null;
-        String resource = null;
+        AuthorizationServerMetadata.ProtectedResource resource = null;
         for (URI candidate : prmCandidates) {
             Map<String, Object> prm = fetchJson(candidate, tried);
             if (prm != null) {
                 List<Object> servers = Json.array(prm, "authorization_servers");
                 if (servers != null && !servers.isEmpty() && servers.get(0) instanceof String) {
                     issuer = (String) servers.get(0);
-                    resource = Json.string(prm, "resource");
+                    resource = new AuthorizationServerMetadata.ProtectedResource(prm, candidate.toString());
                     break;
                 }
                 tried.add(candidate + " (no authorization_servers)");

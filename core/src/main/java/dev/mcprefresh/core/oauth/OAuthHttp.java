@@ -54,6 +54,12 @@ public final class OAuthHttp {
         return send(b.build());
     }
 
+    /** A JSON POST (dynamic client registration, RFC 7591). */
+    public Response postJson(URI uri, byte[] json) throws IOException {
+        return send(HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build());
+    }
+
     public Response get(URI uri, String accept) throws IOException {
         return send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", accept).GET().build());
     }
@@ -83,7 +89,8 @@ public final class OAuthHttp {
         }
     }
 
-    static String formEncode(Map<String, String> form) {
+    /** application/x-www-form-urlencoded, skipping null values: request bodies and authorization URL queries. */
+    public static String formEncode(Map<String, String> form) {
         StringJoiner j = new StringJoiner("&");
         for (Map.Entry<String, String> e : form.entrySet()) {
             if (e.getValue() != null) {

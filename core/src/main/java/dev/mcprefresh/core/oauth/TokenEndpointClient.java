@@ -13,7 +13,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The refresh_token grant (RFC 6749 section 6) with client authentication none, client_secret_basic or _post. */
+/**
+ * Token endpoint requests: the refresh_token grant (RFC 6749 section 6), any other grant login needs, and RFC 7009
+ * revocation; client authentication none, client_secret_basic or client_secret_post.
+ */
 public final class TokenEndpointClient {
     private final OAuthHttp http;
     private final Clock clock;
@@ -27,32 +30,28 @@ public final class TokenEndpointClient {
         if (record.refreshToken() == null) {
             throw new TokenEndpointException("no refresh token is stored", true, null);
         }
-        if (record.tokenEndpoint() == null || record.clientId() == null) {
-            throw new TokenEndpointException("the store entry has no token_endpoint or client_id", true, null);
-        }
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "refresh_token");
         form.put("refresh_token", record.refreshToken());
         // RFC 8707: the same resource as at login, so the new token has the same audience.
         form.put("resource", record.resource());
-        String authorization = null;
-        switch (record.authMethod()) {
-            case TokenRecord.AUTH_BASIC:
-                // RFC 6749 2.3.1: id and secret are form-url-encoded before Base64.
-                String pair = OAuthHttp.urlEncode(record.clientId()) + ":" + OAuthHttp.urlEncode(secret(record));
-                authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-                break;
-            case TokenRecord.AUTH_POST:
-                form.put("client_id", record.clientId());
-                form.put("client_secret", secret(record));
-                break;
-            default:
-                form.put("client_id", record.clientId());
+        return grant(record, form);
+    }
+
+    /**
+     * Any grant at {@code client}'s token endpoint, authenticated as {@code client} says: the refresh above, and
+     * login's authorization_code exchange and device-code polling.
+     */
+    public TokenResponse grant(TokenRecord client, Map<String, String> grantForm) throws TokenEndpointException {
+        if (client.tokenEndpoint() == null || client.clientId() == null) {
+            throw new TokenEndpointException("the store entry has no token_endpoint or client_id", true, null);
         }
+        Map<String, String> form = new LinkedHashMap<>(grantForm);
+        String authorization = authenticate(client, form);
         Instant sentAt = clock.instant();
         OAuthHttp.Response response;
         try {
-            response = http.postForm(URI.create(record.tokenEndpoint()), form, authorization);
+            response = http.postForm(URI.create(client.tokenEndpoint()), form, authorization);
         } catch (HttpTimeoutException e) {
             throw new TokenEndpointException("the token endpoint timed out", false, null);
         } catch (IOException | IllegalArgumentException e) {
@@ -60,6 +59,46 @@ public final class TokenEndpointClient {
                     false, null);
         }
         return interpret(response, sentAt);
+    }
+
+    /**
+     * RFC 7009 revocation of {@code token} (a refresh token, per the hint), authenticated like the token requests.
+     * Returns normally when the server answered 200 (which it also does for tokens it did not know).
+     */
+    public void revoke(TokenRecord client, URI revocationEndpoint, String token) throws TokenEndpointException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("token", token);
+        form.put("token_type_hint", "refresh_token");
+        String authorization = authenticate(client, form);
+        OAuthHttp.Response response;
+        try {
+            response = http.postForm(revocationEndpoint, form, authorization);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new TokenEndpointException("the revocation endpoint is unreachable (" + e.getClass().getSimpleName()
+                    + ")", false, null);
+        }
+        if (response.status != 200) {
+            String error = errorCode(response.body);
+            throw new TokenEndpointException("the revocation endpoint answered " + response.status
+                    + (error != null ? " " + error : ""), false, error);
+        }
+    }
+
+    /** Adds the client's credentials to the form, or returns the Basic header that carries them. */
+    private static String authenticate(TokenRecord client, Map<String, String> form) throws TokenEndpointException {
+        switch (client.authMethod()) {
+            case TokenRecord.AUTH_BASIC:
+                // RFC 6749 2.3.1: id and secret are form-url-encoded before Base64.
+                String pair = OAuthHttp.urlEncode(client.clientId()) + ":" + OAuthHttp.urlEncode(secret(client));
+                return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+            case TokenRecord.AUTH_POST:
+                form.put("client_id", client.clientId());
+                form.put("client_secret", secret(client));
+                return null;
+            default:
+                form.put("client_id", client.clientId());
+                return null;
+        }
     }
 
     private static String secret(TokenRecord record) throws TokenEndpointException {

@@ -2,6 +2,7 @@ package dev.mcprefresh.core.oauth;
 
 import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.json.JsonException;
+import dev.mcprefresh.core.store.TokenRecord;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -67,4 +68,21 @@ public final class TokenResponse {
     public String scope() { return scope; }
     public Instant expiresAt() { return expiresAt; }
     public Long refreshExpiresIn() { return refreshExpiresIn; }
+
+    /**
+     * {@code old} with this response's tokens, obtained at {@code at}: the refresh token and scope are replaced only
+     * when the response carries them (a server that does not rotate keeps the old refresh token valid).
+     */
+    public TokenRecord applyTo(TokenRecord old, Instant at) {
+        TokenRecord.Builder b = old.toBuilder().accessToken(accessToken).expiresAt(expiresAt).updatedAt(at)
+                .needsLogin(false, null);
+        if (refreshToken != null) {
+            b.refreshToken(refreshToken);
+            b.refreshExpiresAt(refreshExpiresIn != null && refreshExpiresIn > 0 ? at.plusSeconds(refreshExpiresIn) : null);
+        }
+        if (scope != null) {
+            b.scope(scope);
+        }
+        return b.build();
+    }
 }

@@ -190,7 +190,7 @@ public final class Credentials {
                     store.warmUpWriter();
                     Instant at = clock.instant();
                     TokenResponse response = tokenClient.refresh(onDisk);
-                    TokenRecord updated = withTokens(onDisk, response, at);
+                    TokenRecord updated = response.applyTo(onDisk, at);
                     contents.put(updated); // written and fsync'd before anyone uses the new token
                     return RefreshOutcome.refreshed(updated, response.refreshToken() == null);
                 } catch (TokenEndpointException e) {
@@ -273,20 +273,6 @@ public final class Credentials {
         }
         long millis = Math.max(0, r.expiresAt().toEpochMilli() - clock.millis());
         return " (expires in " + String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0) + " s)";
-    }
-
-    static TokenRecord withTokens(TokenRecord old, TokenResponse r, Instant at) {
-        TokenRecord.Builder b = old.toBuilder().accessToken(r.accessToken()).expiresAt(r.expiresAt()).updatedAt(at)
-                .needsLogin(false, null);
-        if (r.refreshToken() != null) {
-            b.refreshToken(r.refreshToken()); // rotation; otherwise the old one stays valid and is kept
-            b.refreshExpiresAt(r.refreshExpiresIn() != null && r.refreshExpiresIn() > 0
-                    ? at.plusSeconds(r.refreshExpiresIn()) : null);
-        }
-        if (r.scope() != null) {
-            b.scope(r.scope());
-        }
-        return b.build();
     }
 
     private static final class RefreshOutcome {

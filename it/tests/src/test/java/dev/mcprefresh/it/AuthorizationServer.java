@@ -73,25 +73,13 @@ final class AuthorizationServer implements AutoCloseable {
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        URI next = URI.create(issuer + "/auth?" + form(Map.of("client_id", clientId, "response_type", "code",
+        URI start = URI.create(issuer + "/auth?" + form(Map.of("client_id", clientId, "response_type", "code",
                 "redirect_uri", REDIRECT, "scope", "openid offline_access", "prompt", "consent",
                 "code_challenge", challenge, "code_challenge_method", "S256", "state", "it")));
         String code = null;
-        for (int hop = 0; hop < 12 && code == null; hop++) {
-            HttpResponse<String> r = browser.send(HttpRequest.newBuilder(next).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String location = r.headers().firstValue("Location")
-                    .orElseThrow(() -> new AssertionError("login stopped at " + r.statusCode() + ": " + r.body()));
-            if (location.startsWith(REDIRECT)) {
-                for (String kv : URI.create(location).getRawQuery().split("&")) {
-                    if (kv.startsWith("code=")) {
-                        code = java.net.URLDecoder.decode(kv.substring(5), StandardCharsets.UTF_8);
-                    }
-                }
-            } else {
-                next = next.resolve(location);
+        for (String kv : approve(start, REDIRECT).getRawQuery().split("&")) {
+            if (kv.startsWith("code=")) {
+                code = java.net.URLDecoder.decode(kv.substring(5), StandardCharsets.UTF_8);
             }
         }
         if (code == null) {
@@ -100,6 +88,27 @@ final class AuthorizationServer implements AutoCloseable {
         Map<String, Object> t = postForm("/token", Map.of("grant_type", "authorization_code", "code", code,
                 "redirect_uri", REDIRECT, "client_id", clientId, "code_verifier", verifier));
         return new Tokens((String) t.get("access_token"), (String) t.get("refresh_token"));
+    }
+
+    /**
+     * The browser's part of a login: follows the authorization server's redirects from {@code authorizeUrl} (its
+     * interaction pages approve by themselves) and returns the redirect to {@code redirectPrefix}, not following it.
+     */
+    URI approve(URI authorizeUrl, String redirectPrefix) throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        URI next = authorizeUrl;
+        for (int hop = 0; hop < 12; hop++) {
+            HttpResponse<String> r = browser.send(HttpRequest.newBuilder(next).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String location = r.headers().firstValue("Location")
+                    .orElseThrow(() -> new AssertionError("login stopped at " + r.statusCode() + ": " + r.body()));
+            if (location.startsWith(redirectPrefix)) {
+                return URI.create(location);
+            }
+            next = next.resolve(location);
+        }
+        throw new AssertionError("no redirect to " + redirectPrefix + " after 12 hops");
     }
 
     /** Destroys one access token at the server, leaving its grant (and refresh token) alive. */

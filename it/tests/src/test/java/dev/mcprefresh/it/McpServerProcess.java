@@ -18,12 +18,20 @@ final class McpServerProcess implements AutoCloseable {
     }
 
     static McpServerProcess start(String sdk, String transport, AuthorizationServer as, Path workDir) throws Exception {
+        return start(sdk, transport, as, workDir, List.of());
+    }
+
+    /** {@code jvmOptions}: e.g. {@code -Dit.gate.cacheIntrospection=true} for the throughput benchmark. */
+    static McpServerProcess start(String sdk, String transport, AuthorizationServer as, Path workDir,
+            List<String> jvmOptions) throws Exception {
         Path secret = workDir.resolve("rs-secret");
         Files.writeString(secret, AuthorizationServer.RS_SECRET);
         int port = ItEnv.freePort();
-        ForkedProcess p = ForkedProcess.start("mcp-server-" + sdk + "-" + transport, List.of(ItEnv.java().toString(),
-                "-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + ".ServerApp", String.valueOf(port), as.issuer,
-                AuthorizationServer.RS_CLIENT, secret.toString(), transport), workDir);
+        List<String> command = new java.util.ArrayList<>(List.of(ItEnv.java().toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + ".ServerApp", String.valueOf(port),
+                as.issuer, AuthorizationServer.RS_CLIENT, secret.toString(), transport));
+        ForkedProcess p = ForkedProcess.start("mcp-server-" + sdk + "-" + transport, command, workDir);
         String ready = p.awaitLine(l -> l.startsWith("READY "), Duration.ofSeconds(60));
         McpServerProcess server = new McpServerProcess(p, ready.substring(6).trim(), "http://127.0.0.1:" + port);
         server.warmUp();

@@ -1,5 +1,6 @@
 package dev.mcprefresh.agent.sdk;
 
+import java.util.Map;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -7,32 +8,34 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Inserts at the start of {@code build()}:
+ * Inserts at the start of each chosen instance method (by name and exact descriptor) a call to one bridge method:
  * <pre>
  * try {
  *     Class.forName(BRIDGE, true, ClassLoader.getSystemClassLoader())
- *          .getMethod("beforeBuild", Object.class).invoke(null, new Object[] {this});
+ *          .getMethod(bridgeMethod, Object.class).invoke(null, new Object[] {this});
  * } catch (Throwable ignored) { }
  * </pre>
- * Only java.* types are referenced, so the builder's class loader needs to see nothing of ours; reflection costs
- * nothing that matters once per transport built. The try/catch keeps the app safe whatever happens. Frames are
- * written by hand (expanded, as read with EXPAND_FRAMES) because COMPUTE_FRAMES would load classes from inside a
- * transformer.
+ * Only java.* types are referenced, so the target's class loader needs to see nothing of ours; the reflection costs
+ * a microsecond or so per call, which matters nowhere it is used (once per transport built, or per message only in a
+ * JVM the agent was attached to late). The try/catch keeps the app safe whatever happens. Frames are written by hand
+ * (expanded, as read with EXPAND_FRAMES) because COMPUTE_FRAMES would load classes from inside a transformer.
  */
-final class BuildEntryInjector extends ClassVisitor {
+final class EntryCallInjector extends ClassVisitor {
     static final String BRIDGE = "dev.mcprefresh.agent.bridge.McpRefreshBridge";
 
-    private final String buildDescriptor;
+    /** name + descriptor -> bridge method to call at entry. */
+    private final Map<String, String> targets;
     private String owner;
-    private boolean applied;
+    private int applied;
 
-    BuildEntryInjector(ClassVisitor next, String buildDescriptor) {
+    EntryCallInjector(ClassVisitor next, Map<String, String> targets) {
         super(Opcodes.ASM9, next);
-        this.buildDescriptor = buildDescriptor;
+        this.targets = targets;
     }
 
+    /** True when every target method was found (a class missing one is a fork: the caller skips it). */
     boolean applied() {
-        return applied;
+        return applied == targets.size();
     }
 
     @Override
@@ -45,22 +48,24 @@ final class BuildEntryInjector extends ClassVisitor {
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
             String[] exceptions) {
         MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-        if (name.equals("build") && descriptor.equals(buildDescriptor) && (access & Opcodes.ACC_STATIC) == 0
-                && (access & Opcodes.ACC_ABSTRACT) == 0) {
-            applied = true;
-            return new EntryCall(mv, owner);
+        String bridgeMethod = targets.get(name + descriptor);
+        if (bridgeMethod != null && (access & Opcodes.ACC_STATIC) == 0 && (access & Opcodes.ACC_ABSTRACT) == 0) {
+            applied++;
+            return new EntryCall(mv, owner, bridgeMethod);
         }
         return mv;
     }
 
     private static final class EntryCall extends MethodVisitor {
         private final Object[] entryLocals;
+        private final String bridgeMethod;
         /** Our frame for the original first instruction, unless the original code brings its own there. */
         private boolean framePending;
 
-        EntryCall(MethodVisitor next, String owner) {
+        EntryCall(MethodVisitor next, String owner, String bridgeMethod) {
             super(Opcodes.ASM9, next);
             this.entryLocals = new Object[] {owner};
+            this.bridgeMethod = bridgeMethod;
         }
 
         @Override
@@ -78,7 +83,7 @@ final class BuildEntryInjector extends ClassVisitor {
                     "()Ljava/lang/ClassLoader;", false);
             super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Class", "forName",
                     "(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;", false);
-            super.visitLdcInsn("beforeBuild");
+            super.visitLdcInsn(bridgeMethod);
             super.visitInsn(Opcodes.ICONST_1);
             super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Class");
             super.visitInsn(Opcodes.DUP);

@@ -15,7 +15,7 @@ import net.bytebuddy.jar.asm.ClassWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class BuildEntryInjectorTest {
+class EntryCallInjectorTest {
     /** Shaped like an SDK transport builder; the loop gives build() stack map frames the injected code must respect. */
     public static final class FakeBuilder {
         public String seen = "";
@@ -37,17 +37,17 @@ class BuildEntryInjectorTest {
     private static Class<?> instrumented(boolean expectApplied, String descriptor) throws Exception {
         String name = FakeBuilder.class.getName();
         byte[] original;
-        try (InputStream in = BuildEntryInjectorTest.class.getResourceAsStream("/" + name.replace('.', '/') + ".class")) {
+        try (InputStream in = EntryCallInjectorTest.class.getResourceAsStream("/" + name.replace('.', '/') + ".class")) {
             original = in.readAllBytes();
         }
         ClassReader reader = new ClassReader(original);
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        BuildEntryInjector injector = new BuildEntryInjector(writer, descriptor);
+        EntryCallInjector injector = new EntryCallInjector(writer, java.util.Map.of("build" + descriptor, "beforeBuild"));
         reader.accept(injector, ClassReader.EXPAND_FRAMES);
         assertEquals(expectApplied, injector.applied());
         byte[] bytes = writer.toByteArray();
         // Child-first for the one class, so the verifier checks the changed bytes.
-        ClassLoader loader = new ClassLoader(BuildEntryInjectorTest.class.getClassLoader()) {
+        ClassLoader loader = new ClassLoader(EntryCallInjectorTest.class.getClassLoader()) {
             @Override
             protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
                 if (n.equals(name)) {
@@ -99,7 +99,7 @@ class BuildEntryInjectorTest {
 
     @Test
     void onlyTheTwoSdkBuildersAreTargets() {
-        SdkTransportTransformer t = new SdkTransportTransformer();
+        SdkTransportTransformer t = new SdkTransportTransformer(null, false);
         assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientStreamableHttpTransport$Builder"));
         assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport$Builder"));
         assertFalse(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"));

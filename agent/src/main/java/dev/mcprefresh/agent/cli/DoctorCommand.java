@@ -1,0 +1,263 @@
+package dev.mcprefresh.agent.cli;
+
+import dev.mcprefresh.core.config.Setting;
+import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.json.Json;
+import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
+import dev.mcprefresh.core.oauth.Discovery;
+import dev.mcprefresh.core.oauth.DiscoveryException;
+import dev.mcprefresh.core.oauth.OAuthHttp;
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.store.StoreException;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code doctor}: will refresh work for this MCP server, and if not, what to change. Each finding is ok, warn or
+ * fail with a fix in plain words; exit 0 when nothing fails.
+ */
+final class DoctorCommand {
+    private static final String HELP = String.join("\n",
+            "usage: java -jar mcp-refresh.jar doctor <mcp-url> [--live] [--json] [--store PATH]",
+            "",
+            "Checks the MCP server's OAuth setup for what keeps refresh from working: where its metadata is, whether",
+            "offline_access and the refresh_token grant are offered, dynamic client registration, PKCE S256, and the",
+            "stored credential. With --live (credentials in the store), makes one real refresh: measures the access",
+            "and refresh token lifetimes, detects refresh token rotation, and checks that the MCP server accepts the",
+            "new token. Exit 0 when refresh will work, 1 when it will not, 2 for a bad command line.");
+
+    enum Level { OK, WARN, FAIL }
+
+    /** One line of the report. {@code fix} is null when there is nothing to do. */
+    record Finding(String check, Level level, String detail, String fix) {
+    }
+
+    private final PrintStream out;
+    private final List<Finding> findings = new ArrayList<>();
+
+    DoctorCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    int run(String[] argv) throws InterruptedException {
+        Args a = Args.parse(argv, 1, Set.of("store"), Set.of("live", "json", "help"));
+        if (a.has("help")) {
+            out.println(HELP);
+            return 0;
+        }
+        if (a.positional().size() != 1) {
+            throw new Args.UsageException("expected exactly one <mcp-url>");
+        }
+        URI url = CliInputs.httpUrl(a.positional().get(0), "<mcp-url>");
+        Settings settings = Settings.load(null);
+        OAuthHttp http = new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS));
+        AuthorizationServerMetadata meta = null;
+        try {
+            meta = new Discovery(http).discover(url);
+        } catch (DiscoveryException e) {
+            add("authorization server metadata", Level.FAIL, e.getMessage(), "serve RFC 9728 protected resource metadata"
+                    + " at /.well-known/oauth-protected-resource naming the authorization server, and RFC 8414"
+                    + " metadata at the authorization server");
+        }
+        if (meta != null) {
+            checkServer(meta);
+        }
+        TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        TokenRecord record = null;
+        try {
+            record = store.read().get(url.toString());
+            checkStored(record);
+        } catch (StoreException e) {
+            add("stored credential", Level.FAIL, e.getMessage(), "fix or move the store file, then log in again");
+        }
+        if (a.has("live")) {
+            if (record == null || record.refreshToken() == null) {
+                add("live refresh", Level.FAIL, "no stored refresh token to try",
+                        "java -jar mcp-refresh.jar login " + url);
+            } else {
+                live(url, record, store, settings, http);
+            }
+        }
+        boolean works = findings.stream().noneMatch(f -> f.level() == Level.FAIL);
+        if (a.has("json")) {
+            printJson(url, works);
+        } else {
+            print(url, works);
+        }
+        return works ? 0 : 1;
+    }
+
+    private void checkServer(AuthorizationServerMetadata meta) {
+        add("protected resource metadata (RFC 9728)", meta.resourceMetadataAt() != null ? Level.OK : Level.WARN,
+                meta.resourceMetadataAt() != null ? "found at " + meta.resourceMetadataAt()
+                        : "none; the MCP server's origin was taken as the authorization server",
+                meta.resourceMetadataAt() != null ? null
+                        : "serve /.well-known/oauth-protected-resource (MCP 2025-06-18 and later require it)");
+        add("authorization server metadata", Level.OK, meta.issuer() + " (found at " + meta.foundAt() + ")", null);
+        boolean offline = meta.scopesSupported().contains("offline_access");
+        add("offline_access scope", offline ? Level.OK : Level.WARN,
+                offline ? "advertised in scopes_supported; login asks for it"
+                        : "not in scopes_supported; many servers issue refresh tokens only with offline_access",
+                offline ? null : "on the authorization server, enable the offline_access scope for MCP clients");
+        List<String> grants = meta.grantTypesSupported();
+        boolean refreshGrant = meta.advertisesRefreshTokenGrant();
+        add("refresh_token grant", refreshGrant ? Level.OK : grants.isEmpty() ? Level.WARN : Level.FAIL,
+                refreshGrant ? "in grant_types_supported"
+                        : grants.isEmpty() ? "grant_types_supported is not published; whether refresh works is unknown"
+                        : "grant_types_supported is " + grants + ": no refresh_token",
+                refreshGrant ? null : "on the authorization server, allow the refresh_token grant for MCP clients");
+        boolean s256 = meta.codeChallengeMethodsSupported().contains("S256");
+        add("PKCE S256", s256 ? Level.OK : Level.FAIL,
+                s256 ? "in code_challenge_methods_supported"
+                        : "code_challenge_methods_supported is " + meta.codeChallengeMethodsSupported(),
+                s256 ? null : "publish code_challenge_methods_supported with S256; login refuses servers without it");
+        add("dynamic client registration", meta.registrationEndpoint() != null ? Level.OK : Level.WARN,
+                meta.registrationEndpoint() != null ? "offered at " + meta.registrationEndpoint() : "not offered",
+                meta.registrationEndpoint() != null ? null
+                        : "register a client for mcp-refresh by hand and pass --client-id to login");
+        add("device authorization grant", meta.deviceAuthorizationEndpoint() != null ? Level.OK : Level.WARN,
+                meta.deviceAuthorizationEndpoint() != null ? "offered (login --device works on headless machines)"
+                        : "not offered; login needs a browser on this machine or a copied URL", null);
+        add("token revocation", meta.revocationEndpoint() != null ? Level.OK : Level.WARN,
+                meta.revocationEndpoint() != null ? "offered (logout revokes the refresh token)"
+                        : "not offered; logout can only forget the tokens", null);
+    }
+
+    private void checkStored(TokenRecord r) {
+        if (r == null) {
+            add("stored credential", Level.WARN, "none for this URL",
+                    "java -jar mcp-refresh.jar login <mcp-url> (or add, with a refresh token you have)");
+            return;
+        }
+        if (r.needsLogin()) {
+            add("stored credential", Level.FAIL, "marked as needing a new login: " + r.needsLoginReason(),
+                    "java -jar mcp-refresh.jar login " + r.serverUrl());
+        } else if (r.refreshToken() == null) {
+            add("stored credential", Level.FAIL, "no refresh token: the access token cannot be renewed",
+                    "make the server issue refresh tokens (offline_access, refresh_token grant), then log in again");
+        } else if (r.refreshExpiresAt() != null && r.refreshExpiresAt().isBefore(Instant.now())) {
+            add("stored credential", Level.FAIL, "the refresh token expired at " + r.refreshExpiresAt(),
+                    "log in again; on the server, give refresh tokens a life of days, not minutes");
+        } else {
+            add("stored credential", Level.OK, "client " + r.clientId() + ", refresh token present"
+                    + (r.refreshExpiresAt() != null ? " until " + r.refreshExpiresAt() : ""), null);
+        }
+    }
+
+    /** One real refresh, exactly as the agent does it, then the new token against the MCP server. */
+    private void live(URI url, TokenRecord before, TokenStore store, Settings settings, OAuthHttp http)
+            throws InterruptedException {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Clock clock = Clock.systemUTC();
+            Credentials credentials = new Credentials(before, store, new TokenEndpointClient(http, clock), clock,
+                    settings.duration(Setting.REFRESH_SKEW_SECONDS), executor);
+            boolean refreshed = credentials.refreshNow().get(settings.duration(Setting.LOCK_TIMEOUT_SECONDS).toSeconds()
+                    + settings.duration(Setting.HTTP_TIMEOUT_SECONDS).toSeconds() + 5, TimeUnit.SECONDS);
+            TokenRecord after = credentials.record();
+            if (!refreshed || after.needsLogin()) {
+                add("live refresh", Level.FAIL, after.needsLogin() ? "the authorization server rejected the refresh: "
+                        + after.needsLoginReason() : "no new token (see the log line above)",
+                        "java -jar mcp-refresh.jar login " + url);
+                return;
+            }
+            long life = after.expiresAt() == null || after.updatedAt() == null ? -1
+                    : Duration.between(after.updatedAt(), after.expiresAt()).toSeconds();
+            add("live refresh", Level.OK, "a new access token was issued and stored"
+                    + (life >= 0 ? "; it lives about " + life + " s" : "; its lifetime was not stated"), null);
+            boolean rotated = after.refreshToken() != null && !after.refreshToken().equals(before.refreshToken());
+            add("refresh token rotation", Level.OK, rotated
+                    ? "the server rotates refresh tokens (mcp-refresh stores each new one before using it)"
+                    : "the server keeps the same refresh token", null);
+            if (after.refreshExpiresAt() != null) {
+                long refreshLife = Duration.between(Instant.now(), after.refreshExpiresAt()).toMinutes();
+                boolean shortLived = refreshLife < 24 * 60;
+                add("refresh token lifetime", shortLived ? Level.WARN : Level.OK, "about " + refreshLife + " min",
+                        shortLived ? "on the authorization server, give refresh tokens a life of days, not minutes:"
+                                + " an app idle for longer must log in again" : null);
+            } else {
+                add("refresh token lifetime", Level.OK, "not stated by the server (refresh_expires_in absent)", null);
+            }
+            checkAccepted(url, after);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            add("live refresh", Level.FAIL, "the refresh did not finish (" + e.getClass().getSimpleName() + ")",
+                    "check that the token endpoint is reachable");
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** An MCP initialize request with the new token: anything but 401/403 means the server took the token. */
+    private void checkAccepted(URI url, TokenRecord record) throws InterruptedException {
+        String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcp-refresh-doctor\",\"version\":\"1\"}}}";
+        try {
+            HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + record.accessToken())
+                    .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(initialize, StandardCharsets.UTF_8)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            int status = r.statusCode();
+            boolean accepted = status != 401 && status != 403;
+            add("MCP server accepts the refreshed token", accepted ? Level.OK : Level.FAIL,
+                    "the MCP server answered " + status + " to an initialize request with it",
+                    accepted ? null : "the token's audience or scope does not match what the MCP server expects: check"
+                            + " the resource (RFC 8707) and scopes of the login, and clock skew on the server");
+        } catch (java.io.IOException e) {
+            add("MCP server accepts the refreshed token", Level.FAIL, "the MCP server is unreachable ("
+                    + e.getClass().getSimpleName() + ")", "check the MCP URL");
+        }
+    }
+
+    private void add(String check, Level level, String detail, String fix) {
+        findings.add(new Finding(check, level, detail, fix));
+    }
+
+    private void print(URI url, boolean works) {
+        out.println("mcp-refresh doctor " + url);
+        for (Finding f : findings) {
+            out.printf("  [%-4s] %s: %s%n", f.level(), f.check(), f.detail());
+            if (f.fix() != null) {
+                out.println("         fix: " + f.fix());
+            }
+        }
+        out.println(works ? "refresh will work." : "refresh will NOT work until the failures above are fixed.");
+    }
+
+    private void printJson(URI url, boolean works) {
+        List<Object> list = new ArrayList<>();
+        for (Finding f : findings) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("check", f.check());
+            o.put("level", f.level().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("detail", f.detail());
+            o.put("fix", f.fix());
+            list.add(o);
+        }
+        Map<String, Object> top = new LinkedHashMap<>();
+        top.put("server_url", url.toString());
+        top.put("refresh_will_work", works);
+        top.put("findings", list);
+        out.print(new String(Json.write(top), StandardCharsets.UTF_8));
+    }
+}

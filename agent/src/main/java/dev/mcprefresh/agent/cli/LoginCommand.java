@@ -1,0 +1,254 @@
+package dev.mcprefresh.agent.cli;
+
+import dev.mcprefresh.core.config.Setting;
+import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.login.ClientRegistration;
+import dev.mcprefresh.core.login.DeviceAuthorization;
+import dev.mcprefresh.core.login.LoginException;
+import dev.mcprefresh.core.login.LoopbackRedirect;
+import dev.mcprefresh.core.login.Pkce;
+import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
+import dev.mcprefresh.core.oauth.Discovery;
+import dev.mcprefresh.core.oauth.DiscoveryException;
+import dev.mcprefresh.core.oauth.OAuthHttp;
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.oauth.TokenEndpointException;
+import dev.mcprefresh.core.oauth.TokenResponse;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code login}: the MCP authorization flow from a terminal. Discovery, then authorization code + PKCE S256 with a
+ * loopback redirect (or the device grant), with a pre-registered or dynamically registered client; the client and
+ * the tokens go into the store together, so refresh later uses the same client.
+ */
+final class LoginCommand {
+    private static final String HELP = String.join("\n",
+            "usage: java -jar mcp-refresh.jar login <mcp-url> [options]",
+            "",
+            "Logs in to the MCP server's authorization server and stores the tokens for the agent. The authorization",
+            "server is found from the MCP URL (the 401's resource_metadata hint, RFC 9728, RFC 8414, OpenID). Without",
+            "--client-id, a client is registered dynamically (RFC 7591). offline_access is asked for when the server",
+            "lists it, so that a refresh token is issued. Opens the browser where there is one, else prints the URL.",
+            "",
+            "  --client-id ID            a client registered by hand (its redirect URI: http://127.0.0.1:<port>/callback)",
+            "  --client-secret-file F    that client's secret, for confidential clients",
+            "  --auth-method M           none | client_secret_basic | client_secret_post (default by secret)",
+            "  --scope S                 scopes to ask for (default: the resource's scopes_supported)",
+            "  --resource URI            RFC 8707 resource (default: the resource metadata's, else the MCP URL)",
+            "  --no-resource             send no resource parameter (for servers that reject it)",
+            "  --port N                  loopback redirect port (default: a free one; fix it for exact redirect URIs)",
+            "  --device                  device authorization grant (RFC 8628), for machines without a browser",
+            "  --no-browser              print the URL only",
+            "  --timeout SECONDS         how long to wait for the browser or device approval (default 300)",
+            "  --store PATH              token store to write");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    LoginCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String[] argv) throws InterruptedException {
+        Args a = Args.parse(argv, 1, Set.of("client-id", "client-secret-file", "auth-method", "scope", "resource",
+                "port", "timeout", "store"), Set.of("no-resource", "device", "no-browser", "help"));
+        if (a.has("help")) {
+            out.println(HELP);
+            return 0;
+        }
+        if (a.positional().size() != 1) {
+            throw new Args.UsageException("expected exactly one <mcp-url>");
+        }
+        URI url = CliInputs.httpUrl(a.positional().get(0), "<mcp-url>");
+        if (a.has("resource") && a.has("no-resource")) {
+            throw new Args.UsageException("--resource and --no-resource exclude each other");
+        }
+        String secret = a.has("client-secret-file") ? CliInputs.readSecret(a.get("client-secret-file"), "client secret")
+                : null;
+        if (secret != null && !a.has("client-id")) {
+            throw new Args.UsageException("--client-secret-file needs --client-id");
+        }
+        String method = a.get("auth-method");
+        if (method != null && !Set.of(TokenRecord.AUTH_NONE, TokenRecord.AUTH_BASIC, TokenRecord.AUTH_POST).contains(method)) {
+            throw new Args.UsageException("--auth-method must be none, client_secret_basic or client_secret_post");
+        }
+        int port = a.has("port") ? CliInputs.positiveInt(a.get("port"), "--port") : 0;
+        Duration timeout = Duration.ofSeconds(a.has("timeout") ? CliInputs.positiveInt(a.get("timeout"), "--timeout")
+                : 300);
+        Settings settings = Settings.load(null);
+        OAuthHttp http = new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS));
+        TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC());
+        TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        try {
+            AuthorizationServerMetadata meta = new Discovery(http).discover(url);
+            out.println("authorization server: " + meta.issuer() + " (metadata at " + meta.foundAt() + ")");
+            String resource = a.has("no-resource") ? null
+                    : a.has("resource") ? a.get("resource") : meta.resource() != null ? meta.resource() : url.toString();
+            String scope = scope(a.get("scope"), meta);
+            TokenRecord client = TokenRecord.builder(url.toString()).tokenEndpoint(meta.tokenEndpoint())
+                    .clientId(a.get("client-id")).clientSecret(secret).authMethod(method).resource(resource)
+                    .scope(scope).build();
+            Instant at = Instant.now();
+            TokenResponse response;
+            if (a.has("device")) {
+                if (meta.deviceAuthorizationEndpoint() == null) {
+                    throw new LoginException("the authorization server offers no device authorization endpoint"
+                            + " (RFC 8628); log in with the browser flow instead (drop --device)");
+                }
+                // The device grant has no redirect; registration still wants a redirect URI, any loopback one.
+                client = ensureClient(client, meta, http, "http://127.0.0.1/callback", scope, true);
+                response = deviceLogin(meta, client, scope, http, tokens, timeout);
+            } else {
+                requireS256(meta);
+                try (LoopbackRedirect redirect = new LoopbackRedirect(port, Pkce.randomToken())) {
+                    client = ensureClient(client, meta, http, redirect.redirectUri(), scope, false);
+                    response = browserLogin(meta, client, scope, redirect, tokens, timeout, a.has("no-browser"));
+                }
+            }
+            TokenRecord record = response.applyTo(client, at);
+            store.update(contents -> {
+                contents.put(record);
+                return null;
+            });
+            out.println("logged in: stored credentials for " + url + " (client " + record.clientId() + ") in "
+                    + store.path());
+            out.println("access token valid for " + (record.expiresAt() == null ? "an unstated time"
+                    : Duration.between(Instant.now(), record.expiresAt()).toSeconds() + " s")
+                    + "; refresh token: " + (record.refreshToken() != null ? "yes" : "NO"));
+            if (record.refreshToken() == null) {
+                warnNoRefreshToken(meta, scope);
+            }
+            return 0;
+        } catch (DiscoveryException | LoginException e) {
+            err.println("mcp-refresh login: " + e.getMessage());
+            return 1;
+        } catch (TokenEndpointException e) {
+            err.println("mcp-refresh login: the token request failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private TokenResponse deviceLogin(AuthorizationServerMetadata meta, TokenRecord client, String scope, OAuthHttp http,
+            TokenEndpointClient tokens, Duration timeout) throws LoginException, InterruptedException {
+        return new DeviceAuthorization(http, tokens).run(URI.create(meta.deviceAuthorizationEndpoint()), client, scope,
+                prompt -> {
+                    out.println("To log in, open " + prompt.verificationUri + " on any device and enter the code "
+                            + prompt.userCode);
+                    if (prompt.verificationUriComplete != null) {
+                        out.println("or open: " + prompt.verificationUriComplete);
+                    }
+                    out.println("waiting for approval...");
+                    out.flush();
+                }, timeout);
+    }
+
+    private TokenResponse browserLogin(AuthorizationServerMetadata meta, TokenRecord client, String scope,
+            LoopbackRedirect redirect, TokenEndpointClient tokens, Duration timeout, boolean noBrowser)
+            throws LoginException, InterruptedException, TokenEndpointException {
+        if (meta.authorizationEndpoint() == null) {
+            throw new LoginException("the authorization server metadata has no authorization_endpoint");
+        }
+        Pkce pkce = Pkce.create();
+        String state = redirect.state();
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("response_type", "code");
+        q.put("client_id", client.clientId());
+        q.put("redirect_uri", redirect.redirectUri());
+        q.put("scope", scope);
+        q.put("state", state);
+        q.put("code_challenge", pkce.challenge);
+        q.put("code_challenge_method", "S256");
+        q.put("resource", client.resource());
+        if (scope != null && (" " + scope + " ").contains(" offline_access ")) {
+            q.put("prompt", "consent"); // OpenID Connect Core 11: offline_access is ignored without it
+        }
+        String endpoint = meta.authorizationEndpoint();
+        URI authorize = URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + OAuthHttp.formEncode(q));
+        out.println("Open this URL to log in:");
+        out.println("  " + authorize);
+        if (!noBrowser && Browser.open(authorize)) {
+            out.println("(opened in your browser)");
+        }
+        out.println("waiting for the login to come back to " + redirect.redirectUri() + " ...");
+        out.flush();
+        String code = redirect.awaitCode(timeout);
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", redirect.redirectUri());
+        form.put("code_verifier", pkce.verifier);
+        form.put("resource", client.resource());
+        return tokens.grant(client, form);
+    }
+
+    /** The given client, or one registered now (RFC 7591) when none was given. */
+    private TokenRecord ensureClient(TokenRecord client, AuthorizationServerMetadata meta, OAuthHttp http,
+            String redirectUri, String scope, boolean device) throws LoginException {
+        if (client.clientId() != null) {
+            return client;
+        }
+        if (meta.registrationEndpoint() == null) {
+            throw new LoginException("the authorization server offers no dynamic client registration; register a"
+                    + " client for mcp-refresh (redirect URI http://127.0.0.1:<port>/callback) and pass --client-id"
+                    + " (and --port if it needs one exact redirect URI)");
+        }
+        ClientRegistration.Registered r = new ClientRegistration(http)
+                .register(URI.create(meta.registrationEndpoint()), redirectUri, scope, device);
+        out.println("registered client " + r.clientId + " (dynamic client registration)");
+        if (!r.grantTypes.contains("refresh_token")) {
+            out.println("warning: the server registered the client without the refresh_token grant; it may issue no"
+                    + " refresh tokens");
+        }
+        return client.toBuilder().clientId(r.clientId).clientSecret(r.secret).authMethod(r.authMethod).build();
+    }
+
+    private static void requireS256(AuthorizationServerMetadata meta) throws LoginException {
+        if (!meta.codeChallengeMethodsSupported().contains("S256")) {
+            throw new LoginException("the authorization server does not advertise PKCE S256 (code_challenge_methods_"
+                    + "supported: " + meta.codeChallengeMethodsSupported() + "); the MCP authorization spec requires"
+                    + " it, and mcp-refresh will not log in without it");
+        }
+    }
+
+    /** --scope, else the resource's scopes_supported; plus offline_access where the server lists it. */
+    static String scope(String explicit, AuthorizationServerMetadata meta) {
+        Set<String> scopes = new LinkedHashSet<>();
+        if (explicit != null) {
+            for (String s : explicit.trim().split("\\s+")) {
+                if (!s.isEmpty()) {
+                    scopes.add(s);
+                }
+            }
+        } else {
+            scopes.addAll(meta.resourceScopes());
+        }
+        if (meta.scopesSupported().contains("offline_access")) {
+            scopes.add("offline_access");
+        }
+        return scopes.isEmpty() ? null : String.join(" ", scopes);
+    }
+
+    private void warnNoRefreshToken(AuthorizationServerMetadata meta, String scope) {
+        err.println("warning: the token response held NO refresh token. The agent can use this access token until it"
+                + " expires; after that, calls fail with 401 until you log in again.");
+        if (!meta.scopesSupported().contains("offline_access")) {
+            err.println("  the server does not list offline_access in scopes_supported: on the server, enable the"
+                    + " offline_access scope (or the refresh_token grant) for this client");
+        } else {
+            err.println("  offline_access was requested (scope: " + scope + "): on the server, allow the refresh_token"
+                    + " grant for this client and grant offline_access to it");
+        }
+        err.println("  then run: java -jar mcp-refresh.jar doctor <mcp-url>");
+    }
+}

@@ -1,0 +1,102 @@
+package dev.mcprefresh.agent.cli;
+
+import dev.mcprefresh.core.config.Setting;
+import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
+import dev.mcprefresh.core.oauth.Discovery;
+import dev.mcprefresh.core.oauth.DiscoveryException;
+import dev.mcprefresh.core.oauth.OAuthHttp;
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.oauth.TokenEndpointException;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * {@code logout}: revoke the stored refresh token where the server offers RFC 7009 revocation, then remove the entry.
+ * The entry goes even when revocation fails (the user asked to forget it); the output says so.
+ */
+final class LogoutCommand {
+    private static final String HELP = String.join("\n",
+            "usage: java -jar mcp-refresh.jar logout <mcp-url> [--no-revoke] [--store PATH]",
+            "",
+            "Removes the stored credentials of <mcp-url>. First revokes its refresh token (RFC 7009) when the",
+            "authorization server offers a revocation endpoint, so the token is dead, not only forgotten.",
+            "  --no-revoke    only remove the entry");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    LogoutCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String[] argv) {
+        Args a = Args.parse(argv, 1, Set.of("store"), Set.of("no-revoke", "help"));
+        if (a.has("help")) {
+            out.println(HELP);
+            return 0;
+        }
+        if (a.positional().size() != 1) {
+            throw new Args.UsageException("expected exactly one <mcp-url>");
+        }
+        String url = a.positional().get(0);
+        Settings settings = Settings.load(null);
+        TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        TokenRecord record = store.read().get(url);
+        if (record == null) {
+            err.println("mcp-refresh logout: no stored server " + url + " in " + store.path()
+                    + " (see: java -jar mcp-refresh.jar status)");
+            return 1;
+        }
+        if (!a.has("no-revoke") && record.refreshToken() != null) {
+            out.println(revoke(record, new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS))));
+        }
+        store.update(contents -> {
+            contents.remove(url);
+            return null;
+        });
+        out.println("removed " + url + " from " + store.path());
+        return 0;
+    }
+
+    private static String revoke(TokenRecord record, OAuthHttp http) {
+        AuthorizationServerMetadata meta;
+        try {
+            meta = new Discovery(http).discover(URI.create(record.serverUrl()));
+        } catch (DiscoveryException | IllegalArgumentException e) {
+            return "could not find the authorization server to revoke the refresh token (" + e.getMessage()
+                    + "); it is only forgotten";
+        }
+        if (meta.revocationEndpoint() == null) {
+            return "the authorization server offers no token revocation; the refresh token is only forgotten";
+        }
+        if (!sameOrigin(meta.revocationEndpoint(), record.tokenEndpoint())) {
+            // The client secret and refresh token go only where they were issued.
+            return "the revocation endpoint " + meta.revocationEndpoint() + " is not on the token endpoint's server;"
+                    + " not sending the refresh token there, it is only forgotten";
+        }
+        try {
+            new TokenEndpointClient(http, Clock.systemUTC()).revoke(record, URI.create(meta.revocationEndpoint()),
+                    record.refreshToken());
+            return "revoked the refresh token at " + meta.revocationEndpoint();
+        } catch (TokenEndpointException e) {
+            return "revocation failed (" + e.getMessage() + "); the refresh token is only forgotten";
+        }
+    }
+
+    private static boolean sameOrigin(String a, String b) {
+        try {
+            URI x = URI.create(a);
+            URI y = URI.create(b);
+            return x.getScheme().equalsIgnoreCase(y.getScheme()) && x.getHost().equalsIgnoreCase(y.getHost())
+                    && x.getPort() == y.getPort();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}

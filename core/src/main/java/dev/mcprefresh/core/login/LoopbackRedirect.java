@@ -1,0 +1,120 @@
+package dev.mcprefresh.core.login;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The redirect target of a native app's authorization request (RFC 8252 section 7.3): a one-shot HTTP listener on
+ * 127.0.0.1 that takes the authorization response whose {@code state} matches, and nothing else.
+ */
+public final class LoopbackRedirect implements AutoCloseable {
+    private static final String PATH = "/callback";
+
+    private final HttpServer server;
+    private final String state;
+    private final CompletableFuture<Map<String, String>> response = new CompletableFuture<>();
+
+    /** {@code port} 0 picks a free one; a fixed port suits clients registered with one exact redirect URI. */
+    public LoopbackRedirect(int port, String state) throws LoginException {
+        this.state = state;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+        } catch (IOException e) {
+            throw new LoginException("cannot listen on 127.0.0.1:" + port + " for the login redirect ("
+                    + e.getClass().getSimpleName() + ")" + (port != 0 ? "; is the port in use?" : ""));
+        }
+        server.createContext(PATH, this::handle);
+        server.start();
+    }
+
+    /** The state the authorization request must carry; only a response with it is taken. */
+    public String state() {
+        return state;
+    }
+
+    public String redirectUri() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + PATH;
+    }
+
+    /** The authorization code, once the browser comes back; the server's error, or a timeout, as a LoginException. */
+    public String awaitCode(Duration timeout) throws LoginException, InterruptedException {
+        Map<String, String> params;
+        try {
+            params = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new LoginException("no login came back within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new LoginException("the login redirect failed");
+        }
+        String error = params.get("error");
+        if (error != null) {
+            String description = params.get("error_description");
+            throw new LoginException("the authorization server refused the login: " + safe(error)
+                    + (description != null ? " (" + safe(description) + ")" : ""));
+        }
+        String code = params.get("code");
+        if (code == null || code.isEmpty()) {
+            throw new LoginException("the login redirect carried no authorization code");
+        }
+        return code;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> params = query(exchange.getRequestURI().getRawQuery());
+            // Anything without our state is not our login's answer (CSRF, a stale tab): ignore it, keep waiting.
+            boolean ours = state.equals(params.get("state"));
+            if (ours) {
+                response.complete(params);
+            }
+            String page = !ours ? "This is not the login mcp-refresh is waiting for."
+                    : params.containsKey("error") ? "Login failed; see the terminal."
+                    : "Logged in. You can close this window and return to the terminal.";
+            byte[] body = ("<!doctype html><meta charset=utf-8><title>mcp-refresh</title><p>" + page)
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(ours ? 200 : 400, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.putIfAbsent(k, v);
+        }
+        return out;
+    }
+
+    /** Server-supplied text shown to the user: printable ASCII only, bounded. */
+    static String safe(String s) {
+        String cleaned = s.replaceAll("[^\\x20-\\x7E]", "?");
+        return cleaned.length() > 200 ? cleaned.substring(0, 200) + "..." : cleaned;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

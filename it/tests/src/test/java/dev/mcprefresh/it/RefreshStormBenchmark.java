@@ -1,0 +1,160 @@
+package dev.mcprefresh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.mcprefresh.core.http.AuthorizingHttpClient;
+import dev.mcprefresh.core.oauth.OAuthHttp;
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.oauth.TokenResponse;
+import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 64 threads send a request at the instant the token expires: one token request (asserted), and the latency the
+ * refresh adds at the 99th percentile against the same burst with a valid token, next to the token endpoint's own
+ * round trip (a refresh_token grant at the real authorization server, measured alone). The resource server is an
+ * in-process loopback stub that answers at once, so the figures are the agent's, not a server's.
+ * Run: {@code mvn -Pbench verify -Dit.test=RefreshStormBenchmark} (see BENCHMARKS.md).
+ */
+class RefreshStormBenchmark {
+    private static final int THREADS = 64;
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 10);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void sixtyFourThreadsAtTheExpiryInstant() throws Exception {
+        HttpServer resource = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        resource.createContext("/mcp", exchange -> {
+            exchange.sendResponseHeaders(exchange.getRequestHeaders().getFirst("Authorization") != null ? 200 : 401, -1);
+            exchange.close();
+        });
+        resource.setExecutor(Executors.newFixedThreadPool(THREADS));
+        resource.start();
+        URI mcp = URI.create("http://127.0.0.1:" + resource.getAddress().getPort() + "/mcp");
+        ExecutorService callers = Executors.newFixedThreadPool(THREADS);
+        ExecutorService refreshes = Executors.newCachedThreadPool();
+        HttpClient http = HttpClient.newHttpClient();
+        try (AuthorizationServer as = AuthorizationServer.start(work)) {
+            double rtt = tokenEndpointRoundTripMillis(as);
+            TokenStore store = new TokenStore(work.resolve("store/tokens.json"), Duration.ofSeconds(10));
+            AuthorizationServer.Tokens tokens = as.login("app-long");
+            TokenRecord seed = TokenRecord.builder(mcp.toString()).tokenEndpoint(as.issuer + "/token")
+                    .clientId("app-long").accessToken(tokens.accessToken()).refreshToken(tokens.refreshToken()).build();
+            store.update(c -> {
+                c.put(seed);
+                return null;
+            });
+            double[] baselineP99 = new double[ROUNDS];
+            double[] stormP99 = new double[ROUNDS];
+            double[] stormMax = new double[ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
+                // The stored token expires 1.5 s from now, after the baseline burst; skew 0, so no background refresh runs before that instant.
+                Instant expiry = Instant.now().plusMillis(1500);
+                TokenRecord current = store.read().get(mcp.toString());
+                TokenRecord expiring = current.toBuilder().expiresAt(expiry).updatedAt(expiry.minusSeconds(300)).build();
+                store.update(c -> {
+                    c.put(expiring);
+                    return null;
+                });
+                Credentials credentials = new Credentials(expiring, store, new TokenEndpointClient(
+                        new OAuthHttp(Duration.ofSeconds(10)), Clock.systemUTC()), Clock.systemUTC(), Duration.ZERO,
+                        refreshes);
+                HttpClient decorated = AuthorizingHttpClient.wrap(http, credentials, mcp);
+                baselineP99[round] = BenchReport.percentile(burst(decorated, mcp, callers, Instant.now()), 99);
+                long before = as.tokenGrants("refresh_token");
+                double[] storm = burst(decorated, mcp, callers, expiry);
+                assertEquals(1, as.tokenGrants("refresh_token") - before, "round " + round + ": one token request");
+                stormP99[round] = BenchReport.percentile(storm, 99);
+                stormMax[round] = BenchReport.percentile(storm, 100);
+            }
+            double added = BenchReport.median(stormP99) - BenchReport.median(baselineP99);
+            BenchReport report = new BenchReport("refresh-storm");
+            report.line("");
+            report.line("| figure | median of %d rounds |", ROUNDS);
+            report.line("|---|---|");
+            report.line("| token requests per storm of %d threads | 1 (asserted every round) |", THREADS);
+            report.line("| p99 latency, valid token (same burst) | %.1f ms |", BenchReport.median(baselineP99));
+            report.line("| p99 latency, token expiring at the burst | %.1f ms |", BenchReport.median(stormP99));
+            report.line("| max latency, token expiring at the burst | %.1f ms |", BenchReport.median(stormMax));
+            report.line("| p99 added by the refresh | %.1f ms |", added);
+            report.line("| token endpoint round trip alone (refresh_token grant) | %.1f ms |", rtt);
+            report.line("");
+            report.line("budget: added p99 <= one token round trip + a few ms: %.1f ms <= %.1f ms + 5 ms: %s", added,
+                    rtt, added <= rtt + 5 ? "met" : "MISSED");
+            report.write();
+        } finally {
+            callers.shutdownNow();
+            refreshes.shutdownNow();
+            resource.stop(0);
+        }
+    }
+
+    /** Releases every thread at {@code at}; returns each request's latency in ms, measured from the release. */
+    private static double[] burst(HttpClient client, URI mcp, ExecutorService callers, Instant at) throws Exception {
+        CountDownLatch ready = new CountDownLatch(THREADS);
+        CountDownLatch go = new CountDownLatch(1);
+        long[] release = new long[1];
+        Future<?>[] futures = new Future<?>[THREADS];
+        double[] latencies = new double[THREADS];
+        for (int t = 0; t < THREADS; t++) {
+            int i = t;
+            futures[t] = callers.submit(() -> {
+                ready.countDown();
+                go.await();
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(mcp).header("Authorization", "Bearer static")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
+                latencies[i] = (System.nanoTime() - release[0]) / 1e6;
+                assertEquals(200, r.statusCode());
+                return null;
+            });
+        }
+        ready.await();
+        long wait = Duration.between(Instant.now(), at).toMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        release[0] = System.nanoTime();
+        go.countDown();
+        for (Future<?> f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        return latencies;
+    }
+
+    /** Median of a few refresh_token grants sent directly, on a grant of their own. */
+    private static double tokenEndpointRoundTripMillis(AuthorizationServer as) throws Exception {
+        AuthorizationServer.Tokens tokens = as.login("app-long");
+        TokenEndpointClient client = new TokenEndpointClient(new OAuthHttp(Duration.ofSeconds(10)), Clock.systemUTC());
+        TokenRecord record = TokenRecord.builder("rtt").tokenEndpoint(as.issuer + "/token").clientId("app-long")
+                .refreshToken(tokens.refreshToken()).build();
+        double[] millis = new double[9];
+        for (int i = 0; i < millis.length; i++) {
+            long started = System.nanoTime();
+            TokenResponse r = client.refresh(record);
+            millis[i] = (System.nanoTime() - started) / 1e6;
+            record = record.toBuilder().refreshToken(r.refreshToken()).build(); // the server rotates
+        }
+        return BenchReport.median(millis);
+    }
+}
