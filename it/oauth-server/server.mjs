@@ -2,7 +2,8 @@
 // package, configured for loopback use with very short token lifetimes. It never listens beyond 127.0.0.1.
 //
 // Usage: node server.mjs <port> <config.json>
-//   config.json: { "clients": [ { client metadata... , "x_access_token_ttl": 2, "x_refresh_token_ttl": 3600 } ] }
+//   config.json: { "clients": [ { client metadata... , "x_access_token_ttl": 2, "x_refresh_token_ttl": 3600 } ],
+//                  "scopes": [...] (optional; default openid offline_access mcp) }
 // Prints "READY <issuer>" on stdout once it listens.
 //
 // The interaction step (login + consent) is answered automatically for the account "alice", granting every
@@ -22,13 +23,15 @@ const bump = (map, key) => { map[key] = (map[key] || 0) + 1; };
 const provider = new Provider(issuer, {
   clients: config.clients,
   extraClientMetadata: { properties: ['x_access_token_ttl', 'x_refresh_token_ttl'] },
-  scopes: ['openid', 'offline_access', 'mcp'],
+  // A config may drop offline_access to play a server that never issues refresh tokens (doctor's bad case).
+  scopes: config.scopes || ['openid', 'offline_access', 'mcp'],
   findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
   features: {
     devInteractions: { enabled: false },
     introspection: { enabled: true },
     revocation: { enabled: true },
     registration: { enabled: true },
+    deviceFlow: { enabled: true },
   },
   ttl: {
     AccessToken: (_ctx, _token, client) => (client && client.x_access_token_ttl) || config.accessTokenTtl || 2,

@@ -81,8 +81,8 @@ final class AttachCommand {
                     + " (started with -XX:-EnableDynamicAgentLoading? then restart it with -javaagent)");
             return 1;
         } catch (IOException e) {
-            err.println("mcp-refresh attach: attaching to " + pid + " failed (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")");
+            err.println("mcp-refresh attach: cannot attach to process " + pid + " (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")");
             return 1;
         } catch (NoClassDefFoundError e) {
             err.println("mcp-refresh attach: this Java has no attach support (module jdk.attach); run the command with"

@@ -21,13 +21,28 @@ public final class OAuthHttp {
     /** Token and metadata responses are small; anything larger is cut off rather than buffered. */
     static final int MAX_BODY = 1 << 20;
 
-    private final HttpClient client;
     private final Duration timeout;
+    /** Built at the first request: a JDK HttpClient costs a selector thread and TLS set-up, and most runs of an app
+     * with fresh tokens never call the authorization server at start. */
+    private volatile HttpClient client;
 
     public OAuthHttp(Duration timeout) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout)
-                .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout)
+                            .version(HttpClient.Version.HTTP_1_1).build();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     /** Status, headers and at most {@link #MAX_BODY} bytes of body. */
@@ -68,7 +83,7 @@ public final class OAuthHttp {
     public Response probe(URI uri, String accept) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", accept).GET().build();
         try {
-            HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
             r.body().close();
             return new Response(r.statusCode(), r.headers(), new byte[0]);
         } catch (InterruptedException e) {
@@ -79,7 +94,7 @@ public final class OAuthHttp {
 
     private Response send(HttpRequest request) throws IOException {
         try {
-            HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body()) {
                 return new Response(r.statusCode(), r.headers(), in.readNBytes(MAX_BODY));
             }

@@ -14,11 +14,16 @@ final class AgentCli {
     }
 
     static Result run(Path workDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ItEnv.java().toString(), "-jar", ItEnv.agentJar().toString()));
-        cmd.addAll(List.of(args));
-        try (ForkedProcess p = ForkedProcess.start("mcp-refresh " + args[0], cmd, workDir)) {
+        try (ForkedProcess p = start(workDir, args)) {
             int code = p.waitFor(Duration.ofSeconds(60));
             return new Result(code, p.output());
         }
+    }
+
+    /** For commands a test must talk to while they run (login waits for the browser step). */
+    static ForkedProcess start(Path workDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ItEnv.java().toString(), "-jar", ItEnv.agentJar().toString()));
+        cmd.addAll(List.of(args));
+        return ForkedProcess.start("mcp-refresh " + args[0], cmd, workDir);
     }
 }

@@ -38,6 +38,11 @@ final class AuthorizationServer implements AutoCloseable {
     }
 
     static AuthorizationServer start(Path workDir) throws Exception {
+        return start(workDir, null);
+    }
+
+    /** {@code scopes}: the scopes the server offers, e.g. without offline_access; null for the usual ones. */
+    static AuthorizationServer start(Path workDir, List<String> scopes) throws Exception {
         Path modules = ItEnv.oauthServerDir().resolve("node_modules/oidc-provider");
         if (!Files.isDirectory(modules)) {
             throw new IllegalStateException("npm packages missing: run 'npm ci' in " + ItEnv.oauthServerDir());
@@ -46,7 +51,8 @@ final class AuthorizationServer implements AutoCloseable {
         Files.writeString(config, "{\"clients\":["
                 + publicClient("app", 3) + "," + publicClient("app-5s", 5) + "," + publicClient("app-long", 300) + ","
                 + "{\"client_id\":\"" + RS_CLIENT + "\",\"client_secret\":\"" + RS_SECRET
-                + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]}]}");
+                + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]}]"
+                + (scopes == null ? "" : ",\"scopes\":[\"" + String.join("\",\"", scopes) + "\"]") + "}");
         int port = ItEnv.freePort();
         ForkedProcess p = ForkedProcess.start("oidc-provider", List.of("node", "server.mjs", String.valueOf(port),
                 config.toString()), ItEnv.oauthServerDir());
@@ -109,6 +115,42 @@ final class AuthorizationServer implements AutoCloseable {
             next = next.resolve(location);
         }
         throw new AssertionError("no redirect to " + redirectPrefix + " after 12 hops");
+    }
+
+    /**
+     * The user's part of a device login (RFC 8628) in the provider's own pages: open the verification URI with the
+     * code, submit the code form, confirm, and follow the redirects through the auto-approving interaction.
+     */
+    void approveDevice(URI verificationUriComplete) throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        String page = browser.send(HttpRequest.newBuilder(verificationUriComplete).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (int step = 0; step < 2; step++) { // the code form, then the confirmation form
+            java.util.regex.Matcher action = java.util.regex.Pattern.compile("action=\"([^\"]+)\"").matcher(page);
+            if (!action.find()) {
+                throw new AssertionError("no form on the device page: " + page);
+            }
+            Map<String, String> fields = new java.util.LinkedHashMap<>();
+            java.util.regex.Matcher hidden = java.util.regex.Pattern.compile(
+                    "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"").matcher(page);
+            while (hidden.find()) {
+                fields.put(hidden.group(1), hidden.group(2));
+            }
+            HttpResponse<String> r = browser.send(HttpRequest.newBuilder(verificationUriComplete.resolve(action.group(1)))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form(fields))).build(), HttpResponse.BodyHandlers.ofString());
+            page = r.body();
+            URI next = verificationUriComplete;
+            for (int hop = 0; hop < 12 && r.headers().firstValue("Location").isPresent(); hop++) {
+                next = next.resolve(r.headers().firstValue("Location").get());
+                r = browser.send(HttpRequest.newBuilder(next).GET().build(), HttpResponse.BodyHandlers.ofString());
+                page = r.body();
+            }
+        }
+        if (!page.contains("Sign-in Success") && !page.toLowerCase(java.util.Locale.ROOT).contains("success")) {
+            throw new AssertionError("the device login did not finish: " + page);
+        }
     }
 
     /** Destroys one access token at the server, leaving its grant (and refresh token) alive. */

@@ -63,6 +63,14 @@ final class ClientRun implements AutoCloseable {
         return process.output();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    String awaitLine(java.util.function.Predicate<String> match, Duration timeout) throws InterruptedException {
+        return process.awaitLine(match, timeout);
+    }
+
     @Override
     public void close() {
         process.close();
