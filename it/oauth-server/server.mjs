@@ -11,7 +11,7 @@
 // step is the only part replaced, the protocol endpoints are the provider's own.
 import http from 'node:http';
 import fs from 'node:fs';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
 const port = Number(process.argv[2]);
 const config = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
@@ -32,6 +32,20 @@ const provider = new Provider(issuer, {
     revocation: { enabled: true },
     registration: { enabled: true },
     deviceFlow: { enabled: true },
+    // RFC 8707, as the MCP authorization spec requires: a token asked for with `resource` is bound to that MCP
+    // server (opaque, introspectable), with the client's short test lifetime.
+    resourceIndicators: {
+      enabled: true,
+      getResourceServerInfo: async (_ctx, resource, client) => {
+        if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(resource)) throw new errors.InvalidTarget();
+        return {
+          scope: 'mcp',
+          audience: resource,
+          accessTokenFormat: 'opaque',
+          accessTokenTTL: (client && client.x_access_token_ttl) || config.accessTokenTtl || 2,
+        };
+      },
+    },
   },
   ttl: {
     AccessToken: (_ctx, _token, client) => (client && client.x_access_token_ttl) || config.accessTokenTtl || 2,

@@ -51,9 +51,35 @@ final class EntryCallInjector extends ClassVisitor {
         String bridgeMethod = targets.get(name + descriptor);
         if (bridgeMethod != null && (access & Opcodes.ACC_STATIC) == 0 && (access & Opcodes.ACC_ABSTRACT) == 0) {
             applied++;
-            return new EntryCall(mv, owner, bridgeMethod);
+            return new EntryCall(mv, entryLocals(owner, descriptor), bridgeMethod);
         }
         return mv;
+    }
+
+    /** The frame's locals at method entry: {@code this}, then the parameters (ASM's expanded form: one per value). */
+    static Object[] entryLocals(String owner, String descriptor) {
+        Type[] args = Type.getArgumentTypes(descriptor);
+        Object[] locals = new Object[1 + args.length];
+        locals[0] = owner;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i].getSort()) {
+                case Type.BOOLEAN: case Type.CHAR: case Type.BYTE: case Type.SHORT: case Type.INT:
+                    locals[i + 1] = Opcodes.INTEGER;
+                    break;
+                case Type.FLOAT:
+                    locals[i + 1] = Opcodes.FLOAT;
+                    break;
+                case Type.LONG:
+                    locals[i + 1] = Opcodes.LONG;
+                    break;
+                case Type.DOUBLE:
+                    locals[i + 1] = Opcodes.DOUBLE;
+                    break;
+                default:
+                    locals[i + 1] = args[i].getInternalName(); // objects and arrays
+            }
+        }
+        return locals;
     }
 
     private static final class EntryCall extends MethodVisitor {
@@ -62,9 +88,9 @@ final class EntryCallInjector extends ClassVisitor {
         /** Our frame for the original first instruction, unless the original code brings its own there. */
         private boolean framePending;
 
-        EntryCall(MethodVisitor next, String owner, String bridgeMethod) {
+        EntryCall(MethodVisitor next, Object[] entryLocals, String bridgeMethod) {
             super(Opcodes.ASM9, next);
-            this.entryLocals = new Object[] {owner};
+            this.entryLocals = entryLocals;
             this.bridgeMethod = bridgeMethod;
         }
 
@@ -105,7 +131,7 @@ final class EntryCallInjector extends ClassVisitor {
             super.visitLabel(end);
             super.visitJumpInsn(Opcodes.GOTO, after);
             super.visitLabel(handler);
-            super.visitFrame(Opcodes.F_NEW, 1, entryLocals, 1, new Object[] {"java/lang/Throwable"});
+            super.visitFrame(Opcodes.F_NEW, entryLocals.length, entryLocals, 1, new Object[] {"java/lang/Throwable"});
             super.visitInsn(Opcodes.POP);
             super.visitLabel(after);
             framePending = true;
@@ -114,7 +140,7 @@ final class EntryCallInjector extends ClassVisitor {
         private void flushFrame() {
             if (framePending) {
                 framePending = false;
-                super.visitFrame(Opcodes.F_NEW, 1, entryLocals, 0, new Object[0]);
+                super.visitFrame(Opcodes.F_NEW, entryLocals.length, entryLocals, 0, new Object[0]);
             }
         }
 

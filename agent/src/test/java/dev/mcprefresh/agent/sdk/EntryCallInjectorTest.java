@@ -27,14 +27,29 @@ class EntryCallInjectorTest {
             }
             return seen + i;
         }
+
+        /** Parameters of every kind: the injected frames must list them (a transport's sendMessage has one). */
+        public String send(String message, long a, double b, int[] c, boolean d) {
+            int i = 0;
+            while (i < c.length) {
+                i++;
+            }
+            return seen + message + a + b + i + d;
+        }
     }
 
     @AfterEach
     void clearHook() {
         McpRefreshBridge.transportBuilderHook = null;
+        McpRefreshBridge.transportInUseHook = null;
     }
 
     private static Class<?> instrumented(boolean expectApplied, String descriptor) throws Exception {
+        return instrumented(expectApplied, java.util.Map.of("build" + descriptor, "beforeBuild"));
+    }
+
+    private static Class<?> instrumented(boolean expectApplied, java.util.Map<String, String> targets)
+            throws Exception {
         String name = FakeBuilder.class.getName();
         byte[] original;
         try (InputStream in = EntryCallInjectorTest.class.getResourceAsStream("/" + name.replace('.', '/') + ".class")) {
@@ -42,7 +57,7 @@ class EntryCallInjectorTest {
         }
         ClassReader reader = new ClassReader(original);
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        EntryCallInjector injector = new EntryCallInjector(writer, java.util.Map.of("build" + descriptor, "beforeBuild"));
+        EntryCallInjector injector = new EntryCallInjector(writer, targets);
         reader.accept(injector, ClassReader.EXPAND_FRAMES);
         assertEquals(expectApplied, injector.applied());
         byte[] bytes = writer.toByteArray();
@@ -80,6 +95,18 @@ class EntryCallInjectorTest {
     }
 
     @Test
+    void aMethodWithParametersGetsTheCallAndStillVerifies() throws Exception {
+        Class<?> type = instrumented(true, java.util.Map.of("send(Ljava/lang/String;JD[IZ)Ljava/lang/String;",
+                "transportInUse"));
+        Object target = type.getConstructor().newInstance();
+        List<Object> seen = new ArrayList<>();
+        McpRefreshBridge.transportInUseHook = seen::add;
+        assertEquals("m71.53true", type.getMethod("send", String.class, long.class, double.class, int[].class,
+                boolean.class).invoke(target, "m", 7L, 1.5, new int[3], true));
+        assertSame(target, seen.get(0));
+    }
+
+    @Test
     void aThrowingHookNeverReachesTheApp() throws Exception {
         Class<?> type = instrumented(true, "()Ljava/lang/Object;");
         McpRefreshBridge.transportBuilderHook = b -> {
@@ -98,11 +125,14 @@ class EntryCallInjectorTest {
     }
 
     @Test
-    void onlyTheTwoSdkBuildersAreTargets() {
+    void onlyTheSdkBuildersAreTargetsAndTheTransportsAfterAnAttach() {
         SdkTransportTransformer t = new SdkTransportTransformer(null, false);
         assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientStreamableHttpTransport$Builder"));
         assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport$Builder"));
         assertFalse(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"));
+        SdkTransportTransformer attached = new SdkTransportTransformer(null, true);
+        assertTrue(attached.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"),
+                "after a late attach the transports themselves are changed too");
         assertFalse(t.isTarget(null));
         assertNotNull(t);
     }

