@@ -14,7 +14,14 @@ final class AgentCli {
     }
 
     static Result run(Path workDir, String... args) throws Exception {
-        try (ForkedProcess p = start(workDir, args)) {
+        return run(ItEnv.java(), workDir, args);
+    }
+
+    /** With the {@code java} of another JDK (attach must run on the target's JDK line). */
+    static Result run(Path java, Path workDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-jar", ItEnv.agentJar().toString()));
+        cmd.addAll(List.of(args));
+        try (ForkedProcess p = ForkedProcess.start("mcp-refresh " + args[0], cmd, workDir)) {
             int code = p.waitFor(Duration.ofSeconds(60));
             return new Result(code, p.output());
         }

@@ -221,13 +221,23 @@ class CliTest {
 
     @Test
     void attachFixesARunningAppWhoseCallsFailWithoutARestart() throws Exception {
-        Path dir = Files.createDirectories(work.resolve("attach"));
-        Path storeFile = seed(dir, as.login("app"));
-        String staticToken = as.login("app").accessToken(); // 3 s: the app's calls start failing soon
-        try (ClientRun run = ClientRun.start("2.1", "streamable-requestBuilder", server.baseUrl, staticToken, null, 16,
-                1000, dir)) {
+        String out = attachToAFailingApp(ItEnv.java(), as, server, Files.createDirectories(work.resolve("attach")));
+        assertFalse(out.contains("loaded dynamically"), "JDK 17 prints nothing about a dynamically loaded agent");
+    }
+
+    /**
+     * An app with a static 5-second token runs on {@code java} without the agent; once its calls fail, {@code attach}
+     * (run with the same JDK) loads the agent and every later call works. Returns the app's output.
+     */
+    static String attachToAFailingApp(Path java, AuthorizationServer as, McpServerProcess server, Path dir)
+            throws Exception {
+        Path storeFile = seed(dir, as, server, as.login("app"));
+        // 5 s: long enough for the app to start and initialise on any JDK, short enough for its calls to fail soon.
+        String staticToken = as.login("app-5s").accessToken();
+        try (ClientRun run = ClientRun.start(java, "2.1", "streamable-requestBuilder", server.baseUrl, staticToken,
+                null, 16, 1000, dir, line -> { })) {
             run.awaitLine(l -> l.matches("CALL \\d+ FAIL.*"), Duration.ofSeconds(30));
-            AgentCli.Result attach = AgentCli.run(dir, "attach", String.valueOf(run.pid()), "--store",
+            AgentCli.Result attach = AgentCli.run(java, dir, "attach", String.valueOf(run.pid()), "--store",
                     storeFile.toString(), "--log-level", "debug");
             assertEquals(0, attach.exitCode(), attach.output());
             run.finish();
@@ -238,6 +248,7 @@ class CliTest {
             for (String last : calls.subList(calls.size() - 5, calls.size())) {
                 assertTrue(last.endsWith(" OK"), "after the attach every call works:\n" + out);
             }
+            return out;
         }
     }
 
@@ -265,8 +276,13 @@ class CliTest {
         assertTrue(r.output().contains(message), r.output());
     }
 
+    private static Path seed(Path dir, AuthorizationServer.Tokens tokens) throws Exception {
+        return seed(dir, as, server, tokens);
+    }
+
     /** The store seeded with {@code add} from a login's refresh token. */
-    private Path seed(Path dir, AuthorizationServer.Tokens tokens) throws Exception {
+    static Path seed(Path dir, AuthorizationServer as, McpServerProcess server, AuthorizationServer.Tokens tokens)
+            throws Exception {
         Path rt = dir.resolve("rt.txt");
         Files.writeString(rt, tokens.refreshToken());
         Path storeFile = dir.resolve("store/tokens.json");

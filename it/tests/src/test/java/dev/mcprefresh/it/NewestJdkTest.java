@@ -2,6 +2,7 @@ package dev.mcprefresh.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -31,6 +32,18 @@ class NewestJdkTest {
                 assertFalse(run.output().contains("Sharing is only supported"),
                         "the agent must not turn off class-data sharing:\n" + run.output());
             }
+        }
+    }
+
+    @Test
+    void attachWorksOnTheNewestJdkWhichSaysSo(@TempDir Path work) throws Exception {
+        Path java = ItEnv.newestOtherJava();
+        assumeTrue(java != null, "no JDK newer than the one running the tests is installed");
+        try (AuthorizationServer as = AuthorizationServer.start(work);
+             McpServerProcess server = McpServerProcess.start("2.1", "streamable", as, work)) {
+            String out = CliTest.attachToAFailingApp(java, as, server, work);
+            // JEP 451 (JDK 21+): the JVM warns once about the dynamically loaded agent; the README says how to avoid it.
+            assertTrue(out.contains("WARNING: A Java agent has been loaded dynamically"), out);
         }
     }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Run: {@code mvn -Pbench verify -Dit.test=ThroughputBenchmark} (see BENCHMARKS.md).
  */
 class ThroughputBenchmark {
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
-    private static final String THREADS = "4";
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 8);
+    private static final String THREADS = "2";
     private static final String WARM_UP_SECONDS = "5";
     private static final String MEASURE_SECONDS = "10";
     private static final Pattern RESULT = Pattern.compile("THROUGHPUT calls=(\\d+) failed=(\\d+) millis=(\\d+)");
