@@ -45,7 +45,7 @@ final class Agent {
             McpRefreshBridge.transportInUseHook = new DeferredHook(true, registry);
         }
         TransformTimings timings = Log.enabled(Log.Level.DEBUG) ? new TransformTimings() : null;
-        SdkTransportTransformer transformer = new SdkTransportTransformer(timings, attached);
+        SdkTransportTransformer transformer = new SdkTransportTransformer(timings, attached, registry);
         inst.addTransformer(transformer, true);
         System.setProperty(STARTED, "true");
         if (attached) {
@@ -78,12 +78,22 @@ final class Agent {
     }
 
     /** Creates the registry (and reads the store) on the first MCP transport, not at JVM start. */
-    static final class LazyRegistry implements java.util.function.Supplier<CredentialsRegistry> {
+    static final class LazyRegistry implements java.util.function.Supplier<CredentialsRegistry>, Runnable {
         private final Settings settings;
         private volatile CredentialsRegistry registry;
 
         LazyRegistry(Settings settings) {
             this.settings = settings;
+        }
+
+        /** Reads the store ahead of the first transport; failures are left for get() to meet and report. */
+        @Override
+        public void run() {
+            try {
+                get().store().read(); // loads the JSON classes and the file; the first find() reads it again, warm
+            } catch (Throwable ignored) {
+                // get() at the first build() tries again and logs
+            }
         }
 
         @Override

@@ -6,9 +6,11 @@ import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
 import dev.mcprefresh.core.oauth.Discovery;
 import dev.mcprefresh.core.oauth.DiscoveryException;
+import dev.mcprefresh.core.oauth.JwtExpiry;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.session.ServerMatcher;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
@@ -93,7 +95,7 @@ final class DoctorCommand {
                 add("live refresh", Level.FAIL, "no stored refresh token to try",
                         "java -jar mcp-refresh.jar login " + url);
             } else {
-                live(url, record, store, settings, http);
+                live(url, record, store, settings, http, meta);
             }
         }
         boolean works = findings.stream().noneMatch(f -> f.level() == Level.FAIL);
@@ -163,8 +165,8 @@ final class DoctorCommand {
     }
 
     /** One real refresh, exactly as the agent does it, then the new token against the MCP server. */
-    private void live(URI url, TokenRecord before, TokenStore store, Settings settings, OAuthHttp http)
-            throws InterruptedException {
+    private void live(URI url, TokenRecord before, TokenStore store, Settings settings, OAuthHttp http,
+            AuthorizationServerMetadata meta) throws InterruptedException {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Clock clock = Clock.systemUTC();
@@ -187,15 +189,7 @@ final class DoctorCommand {
             add("refresh token rotation", Level.OK, rotated
                     ? "the server rotates refresh tokens (mcp-refresh stores each new one before using it)"
                     : "the server keeps the same refresh token", null);
-            if (after.refreshExpiresAt() != null) {
-                long refreshLife = Duration.between(Instant.now(), after.refreshExpiresAt()).toMinutes();
-                boolean shortLived = refreshLife < 24 * 60;
-                add("refresh token lifetime", shortLived ? Level.WARN : Level.OK, "about " + refreshLife + " min",
-                        shortLived ? "on the authorization server, give refresh tokens a life of days, not minutes:"
-                                + " an app idle for longer must log in again" : null);
-            } else {
-                add("refresh token lifetime", Level.OK, "not stated by the server (refresh_expires_in absent)", null);
-            }
+            checkRefreshLifetime(after, meta, new TokenEndpointClient(http, clock));
             checkAccepted(url, after);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             add("live refresh", Level.FAIL, "the refresh did not finish (" + e.getClass().getSimpleName() + ")",
@@ -203,6 +197,36 @@ final class DoctorCommand {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    /**
+     * How long the new refresh token lives: refresh_expires_in, else a JWT refresh token's exp, else RFC 7662
+     * introspection (only at the token endpoint's own server). Under an hour, refresh fails for any app idle longer.
+     */
+    private void checkRefreshLifetime(TokenRecord after, AuthorizationServerMetadata meta, TokenEndpointClient tokens) {
+        Instant expiry = after.refreshExpiresAt();
+        String source = "refresh_expires_in";
+        if (expiry == null && after.refreshToken() != null) {
+            expiry = JwtExpiry.of(after.refreshToken());
+            source = "the refresh token's exp";
+        }
+        if (expiry == null && meta != null && meta.introspectionEndpoint() != null
+                && ServerMatcher.sameOrigin(URI.create(meta.introspectionEndpoint()), after.tokenEndpoint())) {
+            expiry = tokens.refreshTokenExpiry(after, URI.create(meta.introspectionEndpoint()));
+            source = "token introspection";
+        }
+        if (expiry == null) {
+            add("refresh token lifetime", Level.OK, "not stated by the server (no refresh_expires_in, not a JWT, no"
+                    + " introspection)", null);
+            return;
+        }
+        long seconds = Duration.between(Instant.now(), expiry).toSeconds();
+        String life = seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";
+        Level level = seconds < 3600 ? Level.FAIL : seconds < 24 * 3600 ? Level.WARN : Level.OK;
+        add("refresh token lifetime", level, "about " + life + " (from " + source + ")"
+                        + (level != Level.OK ? "; an app idle for longer than that must log in again" : ""),
+                level == Level.OK ? null : "on the authorization server, give refresh tokens a life of days, not"
+                        + " minutes (and let each refresh extend it)");
     }
 
     /** An MCP initialize request with the new token: anything but 401/403 means the server took the token. */

@@ -8,6 +8,7 @@ import dev.mcprefresh.core.oauth.DiscoveryException;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.oauth.TokenEndpointException;
+import dev.mcprefresh.core.session.ServerMatcher;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
 import java.io.PrintStream;
@@ -75,7 +76,7 @@ final class LogoutCommand {
         if (meta.revocationEndpoint() == null) {
             return "the authorization server offers no token revocation; the refresh token is only forgotten";
         }
-        if (!sameOrigin(meta.revocationEndpoint(), record.tokenEndpoint())) {
+        if (!ServerMatcher.sameOrigin(URI.create(meta.revocationEndpoint()), record.tokenEndpoint())) {
             // The client secret and refresh token go only where they were issued.
             return "the revocation endpoint " + meta.revocationEndpoint() + " is not on the token endpoint's server;"
                     + " not sending the refresh token there, it is only forgotten";
@@ -86,17 +87,6 @@ final class LogoutCommand {
             return "revoked the refresh token at " + meta.revocationEndpoint();
         } catch (TokenEndpointException e) {
             return "revocation failed (" + e.getMessage() + "); the refresh token is only forgotten";
-        }
-    }
-
-    private static boolean sameOrigin(String a, String b) {
-        try {
-            URI x = URI.create(a);
-            URI y = URI.create(b);
-            return x.getScheme().equalsIgnoreCase(y.getScheme()) && x.getHost().equalsIgnoreCase(y.getHost())
-                    && x.getPort() == y.getPort();
-        } catch (RuntimeException e) {
-            return false;
         }
     }
 }

@@ -37,9 +37,14 @@ public final class SdkTransportTransformer implements ClassFileTransformer {
     private final TransformTimings timings;
     private final Map<String, Map<String, String>> targets;
 
+    /** Run once, on its own thread, when the first MCP SDK class loads: reads the store while the app goes on. */
+    private final Runnable warmUp;
+    private volatile boolean warmUpStarted;
+
     /** {@code attached}: the agent came after the app started, so already-built transports need fixing too. */
-    public SdkTransportTransformer(TransformTimings timings, boolean attached) {
+    public SdkTransportTransformer(TransformTimings timings, boolean attached, Runnable warmUp) {
         this.timings = timings;
+        this.warmUp = warmUp;
         if (attached) {
             Map<String, Map<String, String>> all = new java.util.HashMap<>(BUILDERS);
             all.putAll(TRANSPORTS);
@@ -56,6 +61,9 @@ public final class SdkTransportTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] bytes) {
+        if (!warmUpStarted && className != null && className.startsWith("io/modelcontextprotocol/")) {
+            startWarmUp();
+        }
         if (timings == null) {
             return isTarget(className) ? instrument(className, bytes) : null;
         }
@@ -69,6 +77,23 @@ public final class SdkTransportTransformer implements ClassFileTransformer {
         timings.instrumentNanos.addAndGet(System.nanoTime() - started);
         timings.instrumentedClasses.incrementAndGet();
         return result;
+    }
+
+    private synchronized void startWarmUp() {
+        if (warmUpStarted || warmUp == null) {
+            warmUpStarted = true;
+            return;
+        }
+        warmUpStarted = true;
+        try {
+            // The store read and its JSON classes cost tens of milliseconds: done beside the app's own start-up
+            // rather than inside the first transport's build(), which then finds them ready (or waits for them).
+            Thread t = new Thread(warmUp, "mcp-refresh-warm-up");
+            t.setDaemon(true);
+            t.start();
+        } catch (Throwable ignored) {
+            // the first build() does the work itself
+        }
     }
 
     private byte[] instrument(String className, byte[] bytes) {

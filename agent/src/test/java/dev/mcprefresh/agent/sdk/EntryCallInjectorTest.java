@@ -126,11 +126,11 @@ class EntryCallInjectorTest {
 
     @Test
     void onlyTheSdkBuildersAreTargetsAndTheTransportsAfterAnAttach() {
-        SdkTransportTransformer t = new SdkTransportTransformer(null, false);
+        SdkTransportTransformer t = new SdkTransportTransformer(null, false, null);
         assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientStreamableHttpTransport$Builder"));
         assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport$Builder"));
         assertFalse(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"));
-        SdkTransportTransformer attached = new SdkTransportTransformer(null, true);
+        SdkTransportTransformer attached = new SdkTransportTransformer(null, true, null);
         assertTrue(attached.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"),
                 "after a late attach the transports themselves are changed too");
         assertFalse(t.isTarget(null));

@@ -15,6 +15,7 @@ public final class AuthorizationServerMetadata {
     private final String registrationEndpoint;
     private final String revocationEndpoint;
     private final String deviceAuthorizationEndpoint;
+    private final String introspectionEndpoint;
     private final List<String> codeChallengeMethods;
     private final List<String> tokenEndpointAuthMethods;
     private final String foundAt;
@@ -31,6 +32,7 @@ public final class AuthorizationServerMetadata {
         this.registrationEndpoint = Json.string(json, "registration_endpoint");
         this.revocationEndpoint = Json.string(json, "revocation_endpoint");
         this.deviceAuthorizationEndpoint = Json.string(json, "device_authorization_endpoint");
+        this.introspectionEndpoint = Json.string(json, "introspection_endpoint");
         this.codeChallengeMethods = strings(json, "code_challenge_methods_supported");
         this.tokenEndpointAuthMethods = strings(json, "token_endpoint_auth_methods_supported");
         this.foundAt = foundAt;
@@ -81,6 +83,7 @@ public final class AuthorizationServerMetadata {
     public String registrationEndpoint() { return registrationEndpoint; }
     public String revocationEndpoint() { return revocationEndpoint; }
     public String deviceAuthorizationEndpoint() { return deviceAuthorizationEndpoint; }
+    public String introspectionEndpoint() { return introspectionEndpoint; }
     public List<String> codeChallengeMethodsSupported() { return codeChallengeMethods; }
     public List<String> tokenEndpointAuthMethodsSupported() { return tokenEndpointAuthMethods; }
 

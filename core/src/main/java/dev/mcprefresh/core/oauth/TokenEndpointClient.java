@@ -84,6 +84,28 @@ public final class TokenEndpointClient {
         }
     }
 
+    /**
+     * RFC 7662 introspection of the client's own refresh token: when it expires, if the server says. Null when the
+     * server does not tell (inactive, no exp, or not allowed for this client); doctor uses it to measure lifetimes.
+     */
+    public Instant refreshTokenExpiry(TokenRecord client, URI introspectionEndpoint) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("token", client.refreshToken());
+        form.put("token_type_hint", "refresh_token");
+        try {
+            String authorization = authenticate(client, form);
+            OAuthHttp.Response response = http.postForm(introspectionEndpoint, form, authorization);
+            if (response.status != 200) {
+                return null;
+            }
+            Map<String, Object> body = Json.parseObject(response.body);
+            Long exp = Json.number(body, "exp");
+            return Json.bool(body, "active") && exp != null && exp > 0 ? Instant.ofEpochSecond(exp) : null;
+        } catch (IOException | RuntimeException | TokenEndpointException e) {
+            return null;
+        }
+    }
+
     /** Adds the client's credentials to the form, or returns the Basic header that carries them. */
     private static String authenticate(TokenRecord client, Map<String, String> form) throws TokenEndpointException {
         switch (client.authMethod()) {

@@ -83,6 +83,17 @@ public final class ServerMatcher {
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
+    /** Whether two absolute URLs share scheme, host and port; false when either does not parse. */
+    public static boolean sameOrigin(URI uri, String other) {
+        try {
+            URI o = URI.create(other);
+            return o.getScheme() != null && o.getHost() != null
+                    && sameOrigin(uri, o.getScheme().toLowerCase(Locale.ROOT), o.getHost(), port(o));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Allocation-free check that {@code uri} has the given origin parts. */
     public static boolean sameOrigin(URI uri, String scheme, String host, int port) {
         return scheme.equalsIgnoreCase(uri.getScheme()) && host.equalsIgnoreCase(uri.getHost()) && port == port(uri);

@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * The real authorization server, node {@code oidc-provider} (pinned in it/oauth-server/package.json), on loopback.
- * Clients: {@code app} (public, 3 s access tokens), {@code app-5s} (public, 5 s, for the demo), {@code app-long} (public, 300 s), {@code rs} (the resource
+ * Clients: {@code app} (public, 3 s access tokens), {@code app-5s} (public, 5 s, for the demo), {@code app-long} (public, 300 s),
+ * {@code app-short-refresh} (3 s access tokens, 30 s refresh tokens: a server setup doctor must flag), {@code rs} (the resource
  * server's introspection credentials). Refresh tokens rotate; reuse of a rotated one revokes the grant.
  */
 final class AuthorizationServer implements AutoCloseable {
@@ -50,6 +51,7 @@ final class AuthorizationServer implements AutoCloseable {
         Path config = workDir.resolve("as-config.json");
         Files.writeString(config, "{\"clients\":["
                 + publicClient("app", 3) + "," + publicClient("app-5s", 5) + "," + publicClient("app-long", 300) + ","
+                + publicClient("app-short-refresh", 3).replace("}", ",\"x_refresh_token_ttl\":30}") + ","
                 + "{\"client_id\":\"" + RS_CLIENT + "\",\"client_secret\":\"" + RS_SECRET
                 + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]}]"
                 + (scopes == null ? "" : ",\"scopes\":[\"" + String.join("\",\"", scopes) + "\"]") + "}");

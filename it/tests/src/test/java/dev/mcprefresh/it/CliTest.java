@@ -99,6 +99,11 @@ class CliTest {
         Secrets secrets = new Secrets();
         secrets.addFromStore(storeFile);
         secrets.assertNotIn("login", login.output());
+        AgentCli.Result status = AgentCli.run(dir, "status", "--store", storeFile.toString());
+        AgentCli.Result statusJson = AgentCli.run(dir, "status", "--json", "--store", storeFile.toString());
+        assertEquals(0, status.exitCode(), status.output());
+        assertTrue(status.output().contains(server.mcpUrl) && status.output().contains(r.clientId()), status.output());
+        secrets.assertNotIn("status", status.output() + statusJson.output());
 
         // The registered client is the one refresh uses: an app with a dead static token works for 3+ lifetimes.
         try (ClientRun run = ClientRun.start("2.1", "streamable-requestBuilder", server.baseUrl, "not-a-valid-token",
@@ -203,6 +208,18 @@ class CliTest {
     }
 
     @Test
+    void doctorFlagsARefreshTokenThatLivesThirtySeconds() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("doctor-short-refresh"));
+        Path storeFile = seed(dir, as, server, "app-short-refresh", as.login("app-short-refresh"));
+        AgentCli.Result live = AgentCli.run(dir, "doctor", server.mcpUrl, "--live", "--store", storeFile.toString());
+        assertEquals(1, live.exitCode(), live.output());
+        assertTrue(live.output().matches("(?s).*\\[FAIL\\] refresh token lifetime: about [0-9]{1,2} s \\(from token"
+                + " introspection\\).*"), live.output());
+        assertTrue(live.output().contains("give refresh tokens a life of days, not minutes"), live.output());
+        assertTrue(live.output().contains("[OK  ] MCP server accepts the refreshed token"), live.output());
+    }
+
+    @Test
     void logoutRevokesTheRefreshTokenAndForgetsTheServer() throws Exception {
         Path dir = Files.createDirectories(work.resolve("logout"));
         Path storeFile = seed(dir, as.login("app"));
@@ -231,7 +248,7 @@ class CliTest {
      */
     static String attachToAFailingApp(Path java, AuthorizationServer as, McpServerProcess server, Path dir)
             throws Exception {
-        Path storeFile = seed(dir, as, server, as.login("app"));
+        Path storeFile = seed(dir, as, server, "app", as.login("app"));
         // 5 s: long enough for the app to start and initialise on any JDK, short enough for its calls to fail soon.
         String staticToken = as.login("app-5s").accessToken();
         try (ClientRun run = ClientRun.start(java, "2.1", "streamable-requestBuilder", server.baseUrl, staticToken,
@@ -277,16 +294,16 @@ class CliTest {
     }
 
     private static Path seed(Path dir, AuthorizationServer.Tokens tokens) throws Exception {
-        return seed(dir, as, server, tokens);
+        return seed(dir, as, server, "app", tokens);
     }
 
     /** The store seeded with {@code add} from a login's refresh token. */
-    static Path seed(Path dir, AuthorizationServer as, McpServerProcess server, AuthorizationServer.Tokens tokens)
-            throws Exception {
+    static Path seed(Path dir, AuthorizationServer as, McpServerProcess server, String clientId,
+            AuthorizationServer.Tokens tokens) throws Exception {
         Path rt = dir.resolve("rt.txt");
         Files.writeString(rt, tokens.refreshToken());
         Path storeFile = dir.resolve("store/tokens.json");
-        AgentCli.Result add = AgentCli.run(dir, "add", server.mcpUrl, "--client-id", "app", "--refresh-token-file",
+        AgentCli.Result add = AgentCli.run(dir, "add", server.mcpUrl, "--client-id", clientId, "--refresh-token-file",
                 rt.toString(), "--store", storeFile.toString());
         assertEquals(0, add.exitCode(), add.output());
         return storeFile;
