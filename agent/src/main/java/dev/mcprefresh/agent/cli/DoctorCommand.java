@@ -201,7 +201,7 @@ final class DoctorCommand {
 
     /**
      * How long the new refresh token lives: refresh_expires_in, else a JWT refresh token's exp, else RFC 7662
-     * introspection (only at the token endpoint's own server). Under an hour, refresh fails for any app idle longer.
+     * introspection (only at the token endpoint's own server).
      */
     private void checkRefreshLifetime(TokenRecord after, AuthorizationServerMetadata meta, TokenEndpointClient tokens) {
         Instant expiry = after.refreshExpiresAt();
@@ -222,7 +222,8 @@ final class DoctorCommand {
         }
         long seconds = Duration.between(Instant.now(), expiry).toSeconds();
         String life = seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";
-        Level level = seconds < 3600 ? Level.FAIL : seconds < 24 * 3600 ? Level.WARN : Level.OK;
+        // Under ten minutes, refresh dies in any pause of an app; under a day, overnight.
+        Level level = seconds < 600 ? Level.FAIL : seconds < 24 * 3600 ? Level.WARN : Level.OK;
         add("refresh token lifetime", level, "about " + life + " (from " + source + ")"
                         + (level != Level.OK ? "; an app idle for longer than that must log in again" : ""),
                 level == Level.OK ? null : "on the authorization server, give refresh tokens a life of days, not"

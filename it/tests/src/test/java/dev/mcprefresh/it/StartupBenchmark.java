@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Run: {@code mvn -Pbench verify -Dit.test=StartupBenchmark} (see BENCHMARKS.md).
  */
 class StartupBenchmark {
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 20);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 30);
     private static final Pattern STATS = Pattern.compile("STATS heap=(\\d+) classes=(\\d+)");
     private static final Pattern COST = Pattern.compile("cost: .*");
     private static final Pattern CPU = Pattern.compile("CPU (\\d+)");
@@ -128,8 +128,8 @@ class StartupBenchmark {
             InterruptedException {
         List<String> command = new ArrayList<>(List.of(ItEnv.java().toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", ItEnv.appClasspath("2.1"), ItEnv.APP_PACKAGE + ".StartupApp",
-                name.startsWith("mcp") ? "mcp" : "plain", base));
+        command.addAll(List.of("-cp", ItEnv.appClasspath("2.1"),
+                ItEnv.APP_PACKAGE + (name.startsWith("mcp") ? ".StartupApp" : ".PlainStartupApp"), base));
         if (stats) {
             command.add("stats");
         }
