@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -77,13 +78,22 @@ public final class AuthorizingHttpClient extends HttpClient {
         } catch (Throwable t) {
             return passThrough(request, handler, push, t);
         }
-        return fresh.thenCompose(h -> {
-            try {
-                return h == null ? delegate.sendAsync(request, handler, push) : exchange(request, handler, push, h);
-            } catch (Throwable t) {
-                return passThrough(request, handler, push, t);
-            }
-        });
+        // Each waiting request continues on the pool, not in a row on the one thread that did the refresh.
+        return fresh.thenComposeAsync(h -> sendWith(h, request, handler, push), continuations());
+    }
+
+    private <T> CompletableFuture<HttpResponse<T>> sendWith(String header, HttpRequest request,
+            HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
+        try {
+            return header == null ? delegate.sendAsync(request, handler, push) : exchange(request, handler, push, header);
+        } catch (Throwable t) {
+            return passThrough(request, handler, push, t);
+        }
+    }
+
+    private Executor continuations() {
+        Optional<Executor> own = delegate.executor();
+        return own.isPresent() ? own.get() : ForkJoinPool.commonPool();
     }
 
     /** Fail open: anything of ours that breaks leaves the request exactly as the app built it. */
@@ -151,7 +161,17 @@ public final class AuthorizingHttpClient extends HttpClient {
         if (!ServerMatcher.sameOrigin(request.uri(), scheme, host, port)) {
             return delegate.send(request, handler);
         }
-        CompletableFuture<HttpResponse<T>> future = sendAsync(request, handler);
+        // A blocking caller that needs a fresh token waits for it on its own thread and sends its own request: when
+        // many threads meet an expired token together, the refresh thread does not send all their requests in a row.
+        CompletableFuture<HttpResponse<T>> future;
+        try {
+            String header = credentials.header();
+            future = sendWith(header != null ? header : credentials.freshHeader().get(), request, handler, null);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Throwable t) {
+            future = passThrough(request, handler, null, t);
+        }
         try {
             return future.get();
         } catch (InterruptedException e) {
