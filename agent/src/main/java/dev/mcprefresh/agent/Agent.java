@@ -6,6 +6,7 @@ import dev.mcprefresh.agent.sdk.SdkTransportTransformer;
 import dev.mcprefresh.agent.sdk.TransformTimings;
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.config.UnknownSettings;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.lang.instrument.Instrumentation;
@@ -34,6 +35,10 @@ final class Agent {
             Log.setLevel(Log.parseLevel(settings.get(Setting.LOG_LEVEL)));
         } catch (IllegalArgumentException e) {
             Log.warn(Setting.LOG_LEVEL.key() + ": " + e.getMessage() + "; using info");
+        }
+        for (String warning : UnknownSettings.warnings(Settings.parseAgentArgs(args), System.getProperties(),
+                System.getenv(), STARTED)) {
+            Log.warn(warning);
         }
         if (!settings.enabled()) {
             Log.info("disabled by " + Setting.ENABLED.key() + "=false");

@@ -90,4 +90,19 @@ class LoginCommandTest {
         assertEquals(1, login(out, "--no-browser"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("pass --client-id"), out.toString());
     }
+
+    @Test
+    void malformedMetadataIsAClearErrorForLoginAndDoctor() {
+        asMetadata = "<html>not json</html>";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(1, login(out, "--no-browser"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("not a JSON object") && text.contains("no authorization server metadata found"), text);
+        ByteArrayOutputStream doctor = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(doctor, true, StandardCharsets.UTF_8);
+        assertEquals(1, Cli.run(new String[] {"doctor", base + "/mcp", "--store", dir.resolve("t.json").toString()},
+                ps, ps));
+        assertTrue(doctor.toString(StandardCharsets.UTF_8).contains("[FAIL] authorization server metadata"),
+                doctor.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -202,14 +202,22 @@ class RefreshRaceTest {
         int killedBeforeServerCommitted = 0;
         int completed = 0;
         int lostInFlight = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        // Kill times spread over how long one refresh takes on this machine now (a JVM start, a lock, a round trip),
+        // so that kills land before, during and after the server's rotation however fast or slow the machine is.
+        long started = System.nanoTime();
+        try (ForkedProcess calibration = ForkedProcess.start("refresh-calibration", List.of(ItEnv.java().toString(),
+                "-jar", ItEnv.agentJar().toString(), "refresh", server.mcpUrl, "--store", store.toString()), work)) {
+            assertEquals(0, calibration.waitFor(Duration.ofSeconds(60)), calibration.output());
+        }
+        long fullRunMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (runs < 100 && System.nanoTime() < deadline) {
             runs++;
             String before = reader.read().get(server.mcpUrl).refreshToken();
             long grantsBefore = as.tokenGrants("refresh_token");
             ForkedProcess p = ForkedProcess.start("refresh-" + runs, List.of(ItEnv.java().toString(), "-jar",
                     ItEnv.agentJar().toString(), "refresh", server.mcpUrl, "--store", store.toString()), work);
-            Thread.sleep(ThreadLocalRandom.current().nextLong(150, 900));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(fullRunMillis / 4, fullRunMillis * 5 / 4));
             p.killHard();
             TokenRecord after = reader.read().get(server.mcpUrl); // must parse, every time
             assertNotNull(after, "the entry is still there after run " + runs);
@@ -284,7 +292,11 @@ class RefreshRaceTest {
             assertEquals(1, count(first.output(), "rejected the refresh"), "one clear line:\n" + first.output());
             assertTrue(first.output().contains("mcp-refresh.jar login " + server.mcpUrl), first.output());
         }
-        assertEquals(1, as.tokenErrors("refresh_token:invalid_grant") - errorsBefore, "no retry loop");
+        // One refused refresh marks the grant; a second is allowed when the first was an early (background) refresh
+        // of a still-valid token, which some servers refuse without the grant being dead: it is retried once, at
+        // expiry. More would be a loop.
+        long refused = as.tokenErrors("refresh_token:invalid_grant") - errorsBefore;
+        assertTrue(refused >= 1 && refused <= 2, "no retry loop: " + refused + " refused refreshes");
         TokenRecord marked = new TokenStore(store, Duration.ofSeconds(5)).read().get(server.mcpUrl);
         assertTrue(marked.needsLogin(), "the mark is in the store for every process");
         assertNotNull(marked.refreshToken(), "nothing was wiped");
@@ -293,7 +305,7 @@ class RefreshRaceTest {
                 tokens.accessToken(), store, 3, 500, dir).finish()) {
             assertTrue(second.output().contains("needing a new login"), second.output());
         }
-        assertEquals(1, as.tokenErrors("refresh_token:invalid_grant") - errorsBefore,
+        assertEquals(refused, as.tokenErrors("refresh_token:invalid_grant") - errorsBefore,
                 "another process sees the mark and sends nothing");
         AgentCli.Result status = AgentCli.run(dir, "status", "--store", store.toString());
         assertTrue(status.output().contains("yes: java -jar mcp-refresh.jar login"), status.output());

@@ -1,0 +1,102 @@
+package dev.mcprefresh.core.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Keys that look like ours but are not: a typo in {@code -Dmcp.refresh.log.levl=debug} would otherwise be ignored
+ * without a word. Each becomes one warning naming the closest known key. Written without lambdas or regex: it runs in
+ * premain.
+ */
+public final class UnknownSettings {
+    private static final String PREFIX = "mcp.refresh.";
+    private static final String ENV_PREFIX = "MCP_REFRESH_";
+
+    private UnknownSettings() {
+    }
+
+    /** {@code internal}: system properties the agent sets itself, never reported. */
+    public static List<String> warnings(Map<String, String> agentArgs, Properties systemProperties,
+            Map<String, String> env, String internal) {
+        List<String> out = new ArrayList<>();
+        for (String key : agentArgs.keySet()) {
+            String full = key.startsWith(PREFIX) ? key : PREFIX + key;
+            if (find(full) == null) {
+                out.add(message(key, "agent argument", suggestion(full).shortKey()));
+            }
+        }
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (name.startsWith(PREFIX) && !name.equals(internal) && find(name) == null) {
+                out.add(message(name, "system property", suggestion(name).key()));
+            }
+        }
+        for (String name : env.keySet()) {
+            if (name.startsWith(ENV_PREFIX) && findEnv(name) == null) {
+                out.add(message(name, "environment variable", suggestionEnv(name).envName()));
+            }
+        }
+        return out;
+    }
+
+    private static String message(String key, String source, String closest) {
+        return "unknown setting '" + key + "' (" + source + ") is ignored; did you mean " + closest + "?";
+    }
+
+    private static Setting find(String key) {
+        for (Setting s : Setting.values()) {
+            if (s.key().equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static Setting findEnv(String name) {
+        for (Setting s : Setting.values()) {
+            if (s.envName().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    static Setting suggestion(String key) {
+        Setting best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Setting s : Setting.values()) {
+            int d = distance(key.toLowerCase(Locale.ROOT), s.key());
+            if (d < bestDistance) {
+                best = s;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static Setting suggestionEnv(String name) {
+        return suggestion(name.toLowerCase(Locale.ROOT).replace('_', '.'));
+    }
+
+    /** Levenshtein distance. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
+    }
+}

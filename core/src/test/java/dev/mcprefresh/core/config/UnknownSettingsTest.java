@@ -1,0 +1,35 @@
+package dev.mcprefresh.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class UnknownSettingsTest {
+    @Test
+    void aMistypedKeyFromAnySourceIsNamedWithTheClosestKnownKey() {
+        Properties props = new Properties();
+        props.setProperty("mcp.refresh.log.levl", "debug");
+        props.setProperty("mcp.refresh.store", "/tmp/x");
+        props.setProperty("mcp.refresh.agent.started", "true");
+        props.setProperty("user.home", "/root");
+        List<String> w = UnknownSettings.warnings(Map.of("stor", "/x", "log.level", "debug"), props,
+                Map.of("MCP_REFRESH_HTTP_TIMEOUT_SECOND", "5", "MCP_REFRESH_STORE", "/y", "HOME", "/root"),
+                "mcp.refresh.agent.started");
+        assertEquals(3, w.size(), w.toString());
+        assertTrue(w.contains("unknown setting 'stor' (agent argument) is ignored; did you mean store?"), w.toString());
+        assertTrue(w.contains("unknown setting 'mcp.refresh.log.levl' (system property) is ignored; did you mean"
+                + " mcp.refresh.log.level?"), w.toString());
+        assertTrue(w.contains("unknown setting 'MCP_REFRESH_HTTP_TIMEOUT_SECOND' (environment variable) is ignored;"
+                + " did you mean MCP_REFRESH_HTTP_TIMEOUT_SECONDS?"), w.toString());
+    }
+
+    @Test
+    void knownKeysRaiseNothing() {
+        assertTrue(UnknownSettings.warnings(Map.of("mcp.refresh.enabled", "true", "lock.timeout.seconds", "3"),
+                new Properties(), Map.of("MCP_REFRESH_LOG_LEVEL", "info"), "x").isEmpty());
+    }
+}
