@@ -56,10 +56,7 @@ final class AddCommand {
             out.println(HELP);
             return 0;
         }
-        if (a.positional().size() != 1) {
-            throw new Args.UsageException("expected exactly one <mcp-url>");
-        }
-        URI url = CliInputs.httpUrl(a.positional().get(0), "<mcp-url>");
+        URI url = CliInputs.httpUrl(a.single("<mcp-url>"), "<mcp-url>");
         String clientId = required(a, "client-id");
         String refreshToken = CliInputs.readSecret(required(a, "refresh-token-file"), "refresh token");
         String secret = a.has("client-secret-file") ? CliInputs.readSecret(a.get("client-secret-file"), "client secret") : null;
@@ -106,7 +103,7 @@ final class AddCommand {
                 return 1;
             }
         }
-        TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        TokenStore store = Cli.store(a, settings);
         if (a.has("replace-corrupt-store")) {
             java.nio.file.Path backup = store.setAsideIfCorrupt();
             if (backup != null) {

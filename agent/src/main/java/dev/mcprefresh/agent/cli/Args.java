@@ -46,6 +46,14 @@ final class Args {
         return a;
     }
 
+    /** The single positional argument ({@code what} names it in the error), as every server command takes. */
+    String single(String what) {
+        if (positional.size() != 1) {
+            throw new UsageException("expected exactly one " + what);
+        }
+        return positional.get(0);
+    }
+
     List<String> positional() {
         return positional;
     }

@@ -1,7 +1,9 @@
 package dev.mcprefresh.agent.cli;
 
+import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.store.StoreException;
+import dev.mcprefresh.core.store.TokenStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -76,6 +78,18 @@ public final class Cli {
             err.println("mcp-refresh attach: this Java has no attach support (module jdk.attach); run it with a JDK");
             return 1;
         }
+    }
+
+    /** The store named by --store (else the settings), with the settings' lock timeout. */
+    static TokenStore store(Args args, Settings settings) {
+        return new TokenStore(storePath(args), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+    }
+
+    /** The one error every command that needs a stored server gives when there is none; exit code 1. */
+    static int noStoredServer(PrintStream err, String command, String url, TokenStore store) {
+        err.println("mcp-refresh " + command + ": no stored server " + url + " in " + store.path()
+                + " (see: java -jar mcp-refresh.jar status)");
+        return 1;
     }
 
     /** --store, else the same settings the agent reads. */

@@ -65,10 +65,7 @@ final class DoctorCommand {
             out.println(HELP);
             return 0;
         }
-        if (a.positional().size() != 1) {
-            throw new Args.UsageException("expected exactly one <mcp-url>");
-        }
-        URI url = CliInputs.httpUrl(a.positional().get(0), "<mcp-url>");
+        URI url = CliInputs.httpUrl(a.single("<mcp-url>"), "<mcp-url>");
         Settings settings = Settings.load(null);
         OAuthHttp http = new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS));
         AuthorizationServerMetadata meta = null;
@@ -82,7 +79,7 @@ final class DoctorCommand {
         if (meta != null) {
             checkServer(meta);
         }
-        TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        TokenStore store = Cli.store(a, settings);
         TokenRecord record = null;
         try {
             record = store.read().get(url.toString());

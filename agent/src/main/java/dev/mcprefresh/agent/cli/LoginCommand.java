@@ -67,10 +67,7 @@ final class LoginCommand {
             out.println(HELP);
             return 0;
         }
-        if (a.positional().size() != 1) {
-            throw new Args.UsageException("expected exactly one <mcp-url>");
-        }
-        URI url = CliInputs.httpUrl(a.positional().get(0), "<mcp-url>");
+        URI url = CliInputs.httpUrl(a.single("<mcp-url>"), "<mcp-url>");
         if (a.has("resource") && a.has("no-resource")) {
             throw new Args.UsageException("--resource and --no-resource exclude each other");
         }
@@ -89,7 +86,7 @@ final class LoginCommand {
         Settings settings = Settings.load(null);
         OAuthHttp http = new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS));
         TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC());
-        TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        TokenStore store = Cli.store(a, settings);
         try {
             AuthorizationServerMetadata meta = new Discovery(http).discover(url);
             out.println("authorization server: " + meta.issuer() + " (metadata at " + meta.foundAt() + ")");
@@ -127,7 +124,7 @@ final class LoginCommand {
                     : Duration.between(Instant.now(), record.expiresAt()).toSeconds() + " s")
                     + "; refresh token: " + (record.refreshToken() != null ? "yes" : "NO"));
             if (record.refreshToken() == null) {
-                warnNoRefreshToken(meta, scope);
+                warnNoRefreshToken(meta);
             }
             return 0;
         } catch (DiscoveryException | LoginException e) {
@@ -207,8 +204,8 @@ final class LoginCommand {
                 .register(URI.create(meta.registrationEndpoint()), redirectUri, scope, device);
         out.println("registered client " + r.clientId + " (dynamic client registration)");
         if (!r.grantTypes.contains("refresh_token")) {
-            out.println("warning: the server registered the client without the refresh_token grant; it may issue no"
-                    + " refresh tokens");
+            out.println("warning: the server registered the client without the refresh grant, so this login will"
+                    + " likely not be renewable");
         }
         return client.toBuilder().clientId(r.clientId).clientSecret(r.secret).authMethod(r.authMethod).build();
     }
@@ -239,15 +236,15 @@ final class LoginCommand {
         return scopes.isEmpty() ? null : String.join(" ", scopes);
     }
 
-    private void warnNoRefreshToken(AuthorizationServerMetadata meta, String scope) {
+    private void warnNoRefreshToken(AuthorizationServerMetadata meta) {
         err.println("warning: the token response held NO refresh token. The agent can use this access token until it"
                 + " expires; after that, calls fail with 401 until you log in again.");
         if (!meta.scopesSupported().contains("offline_access")) {
             err.println("  the server does not list offline_access in scopes_supported: on the server, enable the"
                     + " offline_access scope (or the refresh_token grant) for this client");
         } else {
-            err.println("  offline_access was requested (scope: " + scope + "): on the server, allow the refresh_token"
-                    + " grant for this client and grant offline_access to it");
+            err.println("  offline_access was requested: on the server, allow the refresh grant for this client and"
+                    + " grant it offline_access");
         }
         err.println("  then run: java -jar mcp-refresh.jar doctor <mcp-url>");
     }

@@ -42,17 +42,12 @@ final class LogoutCommand {
             out.println(HELP);
             return 0;
         }
-        if (a.positional().size() != 1) {
-            throw new Args.UsageException("expected exactly one <mcp-url>");
-        }
-        String url = a.positional().get(0);
+        String url = a.single("<mcp-url>");
         Settings settings = Settings.load(null);
-        TokenStore store = new TokenStore(Cli.storePath(a), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        TokenStore store = Cli.store(a, settings);
         TokenRecord record = store.read().get(url);
         if (record == null) {
-            err.println("mcp-refresh logout: no stored server " + url + " in " + store.path()
-                    + " (see: java -jar mcp-refresh.jar status)");
-            return 1;
+            return Cli.noStoredServer(err, "logout", url, store);
         }
         if (!a.has("no-revoke") && record.refreshToken() != null) {
             out.println(revoke(record, new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS))));
