@@ -30,17 +30,27 @@ final class Agent {
             Log.info("the agent is already running in this JVM; ignoring the second start");
             return;
         }
-        Settings settings = Settings.load(args);
+        Settings settings;
         try {
+            settings = Settings.load(args);
             Log.setLevel(Log.parseLevel(settings.get(Setting.LOG_LEVEL)));
         } catch (IllegalArgumentException e) {
-            Log.warn(Setting.LOG_LEVEL.key() + ": " + e.getMessage() + "; using info");
+            // Malformed agent arguments or log level: say which, stay off; the app runs as without the agent.
+            Log.error(e.getMessage() + "; the agent is off and the app runs without it");
+            return;
         }
         for (String warning : UnknownSettings.warnings(Settings.parseAgentArgs(args), System.getProperties(),
                 System.getenv(), STARTED)) {
             Log.warn(warning);
         }
-        if (!settings.enabled()) {
+        boolean enabled;
+        try {
+            enabled = settings.enabled();
+        } catch (IllegalArgumentException e) {
+            Log.error(e.getMessage() + "; the agent is off and the app runs without it");
+            return;
+        }
+        if (!enabled) {
             Log.info("disabled by " + Setting.ENABLED.key() + "=false");
             return;
         }
@@ -86,6 +96,7 @@ final class Agent {
     static final class LazyRegistry implements java.util.function.Supplier<CredentialsRegistry>, Runnable {
         private final Settings settings;
         private volatile CredentialsRegistry registry;
+        private volatile boolean failed;
 
         LazyRegistry(Settings settings) {
             this.settings = settings;
@@ -101,15 +112,22 @@ final class Agent {
             }
         }
 
+        /** The registry, or null when the settings cannot make one (said once; transports are left alone). */
         @Override
         public CredentialsRegistry get() {
             CredentialsRegistry r = registry;
-            if (r == null) {
+            if (r == null && !failed) {
                 synchronized (this) {
                     r = registry;
-                    if (r == null) {
-                        r = CredentialsRegistry.fromSettings(settings);
-                        registry = r;
+                    if (r == null && !failed) {
+                        try {
+                            r = CredentialsRegistry.fromSettings(settings);
+                            registry = r;
+                        } catch (RuntimeException e) {
+                            failed = true;
+                            Log.error("the settings cannot be used (" + e.getMessage() + "); MCP transports are left"
+                                    + " as the app built them");
+                        }
                     }
                 }
             }

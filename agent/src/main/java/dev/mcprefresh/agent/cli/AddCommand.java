@@ -68,8 +68,7 @@ final class AddCommand {
             throw new Args.UsageException("--auth-method " + method + " needs --client-secret-file");
         }
         Settings settings = Settings.load(null);
-        Duration timeout = settings.duration(Setting.HTTP_TIMEOUT_SECONDS);
-        OAuthHttp http = new OAuthHttp(timeout);
+        OAuthHttp http = OAuthHttp.of(settings);
 
         String tokenEndpoint = a.get("token-endpoint");
         if (tokenEndpoint == null) {

@@ -1,5 +1,6 @@
 package dev.mcprefresh.agent.cli;
 
+import dev.mcprefresh.core.config.UnknownSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,11 @@ final class Args {
                         value = argv[++i];
                     }
                     a.options.put(name, value);
+                } else if (UnknownSettings.looksSecret(name) && !name.endsWith("-file")) {
+                    // The value is never echoed; the process list shows every command line to every user.
+                    throw new UsageException("--" + name + " would put a secret on the command line, where every user"
+                            + " of this machine can read it (ps, /proc/<pid>/cmdline); pass it in a file"
+                            + (valued.contains(name + "-file") ? ": --" + name + "-file F" : " (see --help)"));
                 } else {
                     throw new UsageException("unknown option --" + name);
                 }

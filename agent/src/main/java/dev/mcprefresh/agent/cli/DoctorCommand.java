@@ -67,7 +67,7 @@ final class DoctorCommand {
         }
         URI url = CliInputs.httpUrl(a.single("<mcp-url>"), "<mcp-url>");
         Settings settings = Settings.load(null);
-        OAuthHttp http = new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS));
+        OAuthHttp http = OAuthHttp.of(settings);
         AuthorizationServerMetadata meta = null;
         try {
             meta = new Discovery(http).discover(url);

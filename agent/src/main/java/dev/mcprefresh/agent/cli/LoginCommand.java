@@ -84,7 +84,7 @@ final class LoginCommand {
         Duration timeout = Duration.ofSeconds(a.has("timeout") ? CliInputs.positiveInt(a.get("timeout"), "--timeout")
                 : 300);
         Settings settings = Settings.load(null);
-        OAuthHttp http = new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS));
+        OAuthHttp http = OAuthHttp.of(settings);
         TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC());
         TokenStore store = Cli.store(a, settings);
         try {

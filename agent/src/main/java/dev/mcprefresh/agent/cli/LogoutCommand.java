@@ -50,7 +50,7 @@ final class LogoutCommand {
             return Cli.noStoredServer(err, "logout", url, store);
         }
         if (!a.has("no-revoke") && record.refreshToken() != null) {
-            out.println(revoke(record, new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS))));
+            out.println(revoke(record, OAuthHttp.of(settings)));
         }
         store.update(contents -> {
             contents.remove(url);

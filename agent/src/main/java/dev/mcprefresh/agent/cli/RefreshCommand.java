@@ -50,7 +50,7 @@ final class RefreshCommand {
         try {
             Clock clock = Clock.systemUTC();
             Credentials credentials = new Credentials(record, store, new TokenEndpointClient(
-                    new OAuthHttp(settings.duration(Setting.HTTP_TIMEOUT_SECONDS)), clock), clock,
+                    OAuthHttp.of(settings), clock), clock,
                     settings.duration(Setting.REFRESH_SKEW_SECONDS), executor);
             boolean refreshed = credentials.refreshNow().get(2 * settings.duration(Setting.LOCK_TIMEOUT_SECONDS)
                     .toSeconds() + 5, TimeUnit.SECONDS);

@@ -65,7 +65,8 @@ public final class BuiltTransportFixer implements Consumer<Object> {
             return;
         }
         URI url = path == null || path.isEmpty() ? base : base.resolve(path);
-        Credentials credentials = registry.get().find(url);
+        CredentialsRegistry credentialsRegistry = registry.get();
+        Credentials credentials = credentialsRegistry == null ? null : credentialsRegistry.find(url);
         if (credentials == null) {
             Log.debug("no store entry for " + url + "; that running transport is left as it is");
             return;

@@ -45,7 +45,8 @@ public final class SdkBuilderHook implements Consumer<Object> {
         if (url == null || url.getHost() == null) {
             return;
         }
-        Credentials credentials = registry.get().find(url);
+        CredentialsRegistry credentialsRegistry = registry.get();
+        Credentials credentials = credentialsRegistry == null ? null : credentialsRegistry.find(url);
         if (credentials == null) {
             Log.debug("no store entry for " + url + "; that transport is left as it is");
             return;

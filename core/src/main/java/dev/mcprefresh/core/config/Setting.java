@@ -10,7 +10,9 @@ public enum Setting {
     REFRESH_SKEW_SECONDS("refresh.skew.seconds", "60",
             "refresh this long before expiry (capped at a quarter of the token's life)"),
     HTTP_TIMEOUT_SECONDS("http.timeout.seconds", "10", "timeout of each token-endpoint request"),
-    LOCK_TIMEOUT_SECONDS("lock.timeout.seconds", "30", "longest wait for the store lock");
+    LOCK_TIMEOUT_SECONDS("lock.timeout.seconds", "30", "longest wait for the store lock"),
+    ALLOW_INSECURE_HTTP("allow.insecure.http", "false",
+            "development only: allow plain-HTTP authorization servers off loopback (warned loudly)");
 
     private final String key;
     private final String defaultValue;

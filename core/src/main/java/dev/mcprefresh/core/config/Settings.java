@@ -72,7 +72,9 @@ public final class Settings {
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("agent argument '" + pair.trim() + "' is not key=value");
+                // Not echoed: a token pasted into the wrong place must not end up in a log.
+                throw new IllegalArgumentException("agent argument " + (map.size() + 1) + " ("
+                        + pair.trim().length() + " characters) is not key=value");
             }
             map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
@@ -84,9 +86,17 @@ public final class Settings {
     }
 
     public boolean enabled() {
-        String v = get(Setting.ENABLED).toLowerCase(Locale.ROOT);
+        return bool(Setting.ENABLED);
+    }
+
+    public boolean allowInsecureHttp() {
+        return bool(Setting.ALLOW_INSECURE_HTTP);
+    }
+
+    private boolean bool(Setting s) {
+        String v = get(s).toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException(Setting.ENABLED.key() + " must be true or false, not '" + v + "'");
+            throw new IllegalArgumentException(s.key() + " must be true or false, not '" + get(s) + "'");
         }
         return v.equals("true");
     }
@@ -105,6 +115,16 @@ public final class Settings {
             return Duration.ofSeconds(seconds);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(s.key() + " must be a whole number of seconds, not '" + v + "'");
+        }
+    }
+
+    /** Like {@link #allowInsecureHttp} but false (the caller logs the problem) for a bad value. */
+    public boolean allowInsecureHttpOrFalse(java.util.function.Consumer<String> onError) {
+        try {
+            return allowInsecureHttp();
+        } catch (IllegalArgumentException e) {
+            onError.accept(e.getMessage() + "; using false");
+            return false;
         }
     }
 

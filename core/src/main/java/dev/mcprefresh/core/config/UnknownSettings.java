@@ -42,7 +42,29 @@ public final class UnknownSettings {
     }
 
     private static String message(String key, String source, String closest) {
+        if (looksSecret(key)) {
+            // Its value is never shown. A command line is readable by every user of the machine (ps, /proc).
+            return "setting '" + key + "' (" + source + ") looks like a secret and is ignored: mcp-refresh reads no"
+                    + " secret from settings" + (source.equals("environment variable") ? ""
+                    : ", and a command line is visible to every user of this machine (ps, /proc/<pid>/cmdline)")
+                    + "; keep tokens and client secrets in the token store: java -jar mcp-refresh.jar login <mcp-url>,"
+                    + " or add <mcp-url> --refresh-token-file F [--client-secret-file F]";
+        }
         return "unknown setting '" + key + "' (" + source + ") is ignored; did you mean " + closest + "?";
+    }
+
+    private static final String[] SECRET_WORDS = {"token", "secret", "password", "credential", "bearer", "apikey",
+        "api.key", "api_key"};
+
+    /** A key naming a token, secret, password or credential: its value must not be shown, and not be on a command line. */
+    public static boolean looksSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        for (String word : SECRET_WORDS) {
+            if (k.contains(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Setting find(String key) {

@@ -35,7 +35,7 @@ public final class AuthorizingHttpClient extends HttpClient {
     private final String host;
     private final int port;
     private final AuthorizedHeaders headerMaker = new AuthorizedHeaders();
-    private volatile boolean warnedFreshTokenRejected;
+    private final InsufficientScopeNotice scopeNotice;
 
     private AuthorizingHttpClient(HttpClient delegate, Credentials credentials, URI serverUrl) {
         this.delegate = delegate;
@@ -43,6 +43,7 @@ public final class AuthorizingHttpClient extends HttpClient {
         this.scheme = serverUrl.getScheme().toLowerCase(Locale.ROOT);
         this.host = serverUrl.getHost();
         this.port = serverUrl.getPort() != -1 ? serverUrl.getPort() : ("https".equals(scheme) ? 443 : 80);
+        this.scopeNotice = new InsufficientScopeNotice(serverUrl.toString());
     }
 
     /** Wraps {@code delegate}; wrapping an already wrapped client returns it unchanged. */
@@ -109,7 +110,7 @@ public final class AuthorizingHttpClient extends HttpClient {
         if (!Resendable.check(request)) {
             return delegate.sendAsync(authorized, handler, push);
         }
-        Exchange<T> exchange = new Exchange<>(handler);
+        Exchange<T> exchange = new Exchange<>(handler, scopeNotice);
         exchange.track(delegate.sendAsync(authorized, exchange, push)).whenComplete((response, failure) -> {
             if (failure != null || !exchange.wasUnauthorized()) {
                 exchange.settle(response, failure);
@@ -140,10 +141,8 @@ public final class AuthorizingHttpClient extends HttpClient {
             CompletableFuture<HttpResponse<T>> second = exchange.track(
                     delegate.sendAsync(authorize(request, fresh), handler, push));
             return second.thenApply(r -> {
-                if (r.statusCode() == 401 && !warnedFreshTokenRejected) {
-                    warnedFreshTokenRejected = true;
-                    Log.warn("the MCP server at " + scheme + "://" + host + ":" + port + " rejected a freshly refreshed"
-                            + " token too; likely causes: audience or resource mismatch, clock skew, missing scope");
+                if (r.statusCode() == 401) {
+                    credentials.freshTokenRejected(fresh);
                 }
                 return r;
             });

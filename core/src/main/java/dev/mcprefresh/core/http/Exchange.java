@@ -17,17 +17,24 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
     private static final int MAX_KEPT = 64 * 1024;
 
     private final HttpResponse.BodyHandler<T> appHandler;
+    private final InsufficientScopeNotice scopeNotice;
     private volatile HttpResponse.ResponseInfo unauthorized;
     private volatile byte[] unauthorizedBody;
     private volatile CompletableFuture<?> inProgress;
 
-    Exchange(HttpResponse.BodyHandler<T> appHandler) {
+    Exchange(HttpResponse.BodyHandler<T> appHandler, InsufficientScopeNotice scopeNotice) {
         this.appHandler = appHandler;
+        this.scopeNotice = scopeNotice;
     }
 
     @Override
     public HttpResponse.BodySubscriber<T> apply(HttpResponse.ResponseInfo info) {
-        if (info.statusCode() != 401) {
+        int status = info.statusCode();
+        if (status == 403) {
+            scopeNotice.check(info.headers());
+        }
+        // A 401 that asks for more scope goes to the app as it is: no refresh can widen a token's scope.
+        if (status != 401 || scopeNotice.check(info.headers())) {
             return appHandler.apply(info);
         }
         unauthorized = info;

@@ -1,5 +1,6 @@
 package dev.mcprefresh.core.login;
 
+import dev.mcprefresh.core.log.ServerText;
 import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.store.TokenRecord;
@@ -93,11 +94,11 @@ public final class ClientRegistration {
             String description = Json.string(body, "error_description");
             if ("invalid_client_metadata".equals(error) && grants.contains("refresh_token")) {
                 throw new RefusedMetadata("dynamic client registration at " + endpoint + " refused the client"
-                        + (description != null ? " (" + LoopbackRedirect.safe(description) + ")" : ""));
+                        + (description != null ? " (" + ServerText.safe(description) + ")" : ""));
             }
             throw new LoginException("dynamic client registration at " + endpoint + " answered " + r.status
                     + (error != null && error.matches("[A-Za-z0-9_.-]{1,64}") ? " " + error : "")
-                    + (description != null ? " (" + LoopbackRedirect.safe(description) + ")" : "")
+                    + (description != null ? " (" + ServerText.safe(description) + ")" : "")
                     + "; register a client by hand and pass --client-id");
         }
         String clientId = Json.string(body, "client_id");

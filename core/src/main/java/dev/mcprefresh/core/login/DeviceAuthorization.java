@@ -1,5 +1,6 @@
 package dev.mcprefresh.core.login;
 
+import dev.mcprefresh.core.log.ServerText;
 import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
@@ -62,10 +63,10 @@ public final class DeviceAuthorization {
         }
         Long interval = Json.number(answer, "interval");
         Long expiresIn = Json.number(answer, "expires_in");
-        show.accept(new Prompt(LoopbackRedirect.safe(verification),
+        show.accept(new Prompt(ServerText.safe(verification),
                 Json.string(answer, "verification_uri_complete") == null ? null
-                        : LoopbackRedirect.safe(Json.string(answer, "verification_uri_complete")),
-                LoopbackRedirect.safe(userCode)));
+                        : ServerText.safe(Json.string(answer, "verification_uri_complete")),
+                ServerText.safe(userCode)));
         long pollMillis = Math.max(1, interval == null ? 5 : interval) * 1000;
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(),
                 Duration.ofSeconds(expiresIn == null || expiresIn <= 0 ? 600 : expiresIn).toNanos());
@@ -107,7 +108,7 @@ public final class DeviceAuthorization {
         if (r.status != 200) {
             String error = Json.string(body, "error");
             throw new LoginException("the device authorization endpoint answered " + r.status
-                    + (error != null ? " " + LoopbackRedirect.safe(error) : ""));
+                    + (error != null ? " " + ServerText.safe(error) : ""));
         }
         return body;
     }

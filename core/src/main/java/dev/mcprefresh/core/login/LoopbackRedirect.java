@@ -1,5 +1,6 @@
 package dev.mcprefresh.core.login;
 
+import dev.mcprefresh.core.log.ServerText;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -62,8 +63,8 @@ public final class LoopbackRedirect implements AutoCloseable {
         String error = params.get("error");
         if (error != null) {
             String description = params.get("error_description");
-            throw new LoginException("the authorization server refused the login: " + safe(error)
-                    + (description != null ? " (" + safe(description) + ")" : ""));
+            throw new LoginException("the authorization server refused the login: " + ServerText.safe(error)
+                    + (description != null ? " (" + ServerText.safe(description) + ")" : ""));
         }
         String code = params.get("code");
         if (code == null || code.isEmpty()) {
@@ -107,12 +108,6 @@ public final class LoopbackRedirect implements AutoCloseable {
             out.putIfAbsent(k, v);
         }
         return out;
-    }
-
-    /** Server-supplied text shown to the user: printable ASCII only, bounded. */
-    static String safe(String s) {
-        String cleaned = s.replaceAll("[^\\x20-\\x7E]", "?");
-        return cleaned.length() > 200 ? cleaned.substring(0, 200) + "..." : cleaned;
     }
 
     @Override

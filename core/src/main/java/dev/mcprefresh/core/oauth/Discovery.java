@@ -8,8 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Finds an MCP server's authorization server the way the MCP authorization spec orders it: the
@@ -17,9 +15,6 @@ import java.util.regex.Pattern;
  * (path-aware, then root), then RFC 8414 authorization server metadata, then OpenID discovery.
  */
 public final class Discovery {
-    private static final Pattern RESOURCE_METADATA = Pattern.compile(
-            "(?i)resource_metadata\\s*=\\s*\"([^\"]{1,2048})\"");
-
     private final OAuthHttp http;
 
     public Discovery(OAuthHttp http) {
@@ -105,12 +100,10 @@ public final class Discovery {
             if (r.status != 401) {
                 return null;
             }
-            for (String header : r.headers.allValues("WWW-Authenticate")) {
-                Matcher m = RESOURCE_METADATA.matcher(header);
-                if (m.find()) {
-                    URI uri = mcpUrl.resolve(m.group(1));
-                    return "http".equals(uri.getScheme()) || "https".equals(uri.getScheme()) ? uri : null;
-                }
+            String hint = WwwAuthenticate.param(r.headers.allValues("WWW-Authenticate"), null, "resource_metadata");
+            if (hint != null && !hint.isEmpty() && hint.length() <= 2048) {
+                URI uri = mcpUrl.resolve(hint);
+                return "http".equals(uri.getScheme()) || "https".equals(uri.getScheme()) ? uri : null;
             }
         } catch (IOException | IllegalArgumentException e) {
             return null;

@@ -7,6 +7,9 @@ import java.util.Map;
 
 /** Reads {@code exp} from a JWT access token's payload when a server omits expires_in. No signature check: only a hint. */
 public final class JwtExpiry {
+    /** 9999-12-31T23:59:59Z: a later exp is noise, and would overflow millisecond arithmetic. */
+    private static final long LAST_SECOND = 253_402_300_799L;
+
     private JwtExpiry() {
     }
 
@@ -19,7 +22,7 @@ public final class JwtExpiry {
         try {
             byte[] payload = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
             Long exp = Json.number(Json.parseObject(payload), "exp");
-            return exp == null || exp <= 0 ? null : Instant.ofEpochSecond(exp);
+            return exp == null || exp <= 0 || exp > LAST_SECOND ? null : Instant.ofEpochSecond(exp);
         } catch (RuntimeException e) {
             return null; // not a JWT after all
         }

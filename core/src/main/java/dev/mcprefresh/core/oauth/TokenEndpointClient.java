@@ -54,6 +54,8 @@ public final class TokenEndpointClient {
             response = http.postForm(URI.create(client.tokenEndpoint()), form, authorization);
         } catch (HttpTimeoutException e) {
             throw new TokenEndpointException("the token endpoint timed out", false, null);
+        } catch (OAuthHttp.InsecureEndpointException e) {
+            throw new TokenEndpointException(e.getMessage(), false, null);
         } catch (IOException | IllegalArgumentException e) {
             throw new TokenEndpointException("the token endpoint is unreachable (" + e.getClass().getSimpleName() + ")",
                     false, null);
@@ -73,6 +75,8 @@ public final class TokenEndpointClient {
         OAuthHttp.Response response;
         try {
             response = http.postForm(revocationEndpoint, form, authorization);
+        } catch (OAuthHttp.InsecureEndpointException e) {
+            throw new TokenEndpointException(e.getMessage(), false, null);
         } catch (IOException | IllegalArgumentException e) {
             throw new TokenEndpointException("the revocation endpoint is unreachable (" + e.getClass().getSimpleName()
                     + ")", false, null);
@@ -134,17 +138,35 @@ public final class TokenEndpointClient {
     private TokenResponse interpret(OAuthHttp.Response response, Instant sentAt) throws TokenEndpointException {
         int status = response.status;
         if (status == 200) {
+            if (response.truncated) {
+                throw new TokenEndpointException("the token endpoint answered 200 with a body over "
+                        + (OAuthHttp.MAX_BODY >> 20) + " MiB, which was not read", false, null);
+            }
             try {
                 return TokenResponse.parse(response.body, sentAt);
             } catch (JsonException e) {
-                throw new TokenEndpointException("the token endpoint answered 200 with an unusable body: "
-                        + e.getMessage(), false, null);
+                throw new TokenEndpointException("the token endpoint answered 200 with an unusable body ("
+                        + response.mediaType() + "): " + e.getMessage(), false, null, rotatedRefreshToken(response.body));
             }
+        }
+        if (status >= 300 && status < 400) {
+            throw new TokenEndpointException("the token endpoint answered " + status + ", a redirect, which is never"
+                    + " followed (a refresh token must not be sent elsewhere); store the endpoint's final URL", false, null);
         }
         String error = errorCode(response.body);
         String described = "the token endpoint answered " + status + (error != null ? " " + error : "");
-        boolean retryable = status >= 500 || status == 408 || status == 429;
-        throw new TokenEndpointException(described, !retryable, error);
+        // RFC 6749 5.2: the grant or the client was refused (400, or 401 for client authentication); retrying the
+        // same grant cannot help. Anything else (5xx, 429, a 404 from a proxy) may pass.
+        boolean grantRefused = status == 400 || status == 401;
+        throw new TokenEndpointException(described, grantRefused, error);
+    }
+
+    private static String rotatedRefreshToken(byte[] body) {
+        try {
+            return TokenResponse.refreshTokenOf(Json.parseObject(body));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The RFC 6749 5.2 error code, if the body is the JSON it should be and the code is a plain token. */

@@ -8,11 +8,25 @@ package dev.mcprefresh.core.oauth;
 public final class TokenEndpointException extends Exception {
     private final boolean needsLogin;
     private final String error;
+    private final transient String rotatedRefreshToken;
 
     public TokenEndpointException(String message, boolean needsLogin, String error) {
+        this(message, needsLogin, error, null);
+    }
+
+    TokenEndpointException(String message, boolean needsLogin, String error, String rotatedRefreshToken) {
         super(message);
         this.needsLogin = needsLogin;
         this.error = error;
+        this.rotatedRefreshToken = rotatedRefreshToken;
+    }
+
+    /**
+     * A new refresh token found in a 200 response that was otherwise unusable: the server may have retired the old
+     * one already, so the caller stores it. Never part of the message.
+     */
+    public String rotatedRefreshToken() {
+        return rotatedRefreshToken;
     }
 
     public boolean needsLogin() {

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Credentials {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     private static final long NEEDS_LOGIN_RECHECK_MILLIS = 1000;
+    static final long REFUSED_HOLD_MILLIS = 60_000;
 
     private final String serverUrl;
     private final TokenStore store;
@@ -43,6 +44,9 @@ public final class Credentials {
     private volatile boolean warnedNoRefreshToken;
     /** The state whose early refresh the server refused: it is used until it expires, then refreshed again. */
     private volatile TokenState earlyRefreshRefusedFor;
+    private volatile String refusedHeader;
+    private volatile long refusedUntilMillis;
+    private volatile boolean warnedFreshTokenRejected;
 
     public Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock,
             Duration skew, Executor executor) {
@@ -93,11 +97,35 @@ public final class Credentials {
      */
     public CompletableFuture<String> onUnauthorized(String sentHeader) {
         TokenState s = current;
-        if (s.header != null && !s.header.equals(sentHeader) && clock.millis() < s.freshUntilMillis) {
+        long now = clock.millis();
+        if (s.header != null && !s.header.equals(sentHeader) && now < s.freshUntilMillis) {
             return CompletableFuture.completedFuture(s.header); // someone refreshed since this request left
+        }
+        if (sentHeader.equals(refusedHeader) && now < refusedUntilMillis && now < s.refreshAtMillis) {
+            // The server refused this token right after it was issued: another refresh would be refused too, and
+            // one per request would hammer the authorization server. Its normal refresh time still applies.
+            return CompletableFuture.completedFuture(null);
         }
         return refresh(s, false)
                 .thenApply(n -> n == null || n.header == null || n.header.equals(sentHeader) ? null : n.header);
+    }
+
+    /**
+     * The server rejected {@code header} on the replay right after a refresh: it refuses fresh tokens (audience or
+     * resource mismatch, clock skew, a scope it wants). Said once per server; that token gets no further refresh for
+     * {@link #REFUSED_HOLD_MILLIS}, so a server answering 401 forever costs one token request a minute, not one per
+     * request.
+     */
+    public void freshTokenRejected(String header) {
+        refusedHeader = header;
+        refusedUntilMillis = clock.millis() + REFUSED_HOLD_MILLIS;
+        if (!warnedFreshTokenRejected) {
+            warnedFreshTokenRejected = true;
+            Log.warn("the MCP server " + serverUrl + " rejected a freshly refreshed token too; likely causes: the"
+                    + " token's audience or resource does not match the server (check the resource stored at login),"
+                    + " clock skew between the servers, or a scope the server requires; no further refresh for that"
+                    + " token for " + REFUSED_HOLD_MILLIS / 1000 + " s");
+        }
     }
 
     /**
@@ -192,8 +220,12 @@ public final class Credentials {
                     TokenResponse response = tokenClient.refresh(onDisk);
                     TokenRecord updated = response.applyTo(onDisk, at);
                     contents.put(updated); // written and fsync'd before anyone uses the new token
-                    return RefreshOutcome.refreshed(updated, response.refreshToken() == null);
+                    return RefreshOutcome.refreshed(updated, response.refreshToken() == null, response.note());
                 } catch (TokenEndpointException e) {
+                    if (e.rotatedRefreshToken() != null) {
+                        // An unusable answer that still rotated the refresh token: the old one may be dead now.
+                        contents.put(onDisk.toBuilder().refreshToken(e.rotatedRefreshToken()).build());
+                    }
                     if (e.needsLogin() && early && disk.usableAt(clock.millis())) {
                         // Some servers refuse to refresh a token that is still valid: not a dead grant yet.
                         return RefreshOutcome.deferred(e.getMessage());
@@ -226,6 +258,10 @@ public final class Credentials {
                 resetBackoff();
                 TokenState state = new TokenState(outcome.record, skew);
                 Log.debug("refreshed the access token for " + serverUrl + expiryNote(outcome.record));
+                if (outcome.message != null) {
+                    Log.warn("the token response for " + serverUrl + " was partly unusable (" + outcome.message
+                            + "); the new token is used, the rest ignored");
+                }
                 if (outcome.noRefreshTokenInResponse && outcome.record.refreshToken() == null && !warnedNoRefreshToken) {
                     warnedNoRefreshToken = true;
                     Log.warn("the token response for " + serverUrl + " had no refresh_token");
@@ -296,8 +332,8 @@ public final class Credentials {
             return new RefreshOutcome(Kind.ADOPTED, r, null, false, false);
         }
 
-        static RefreshOutcome refreshed(TokenRecord r, boolean noRefreshToken) {
-            return new RefreshOutcome(Kind.REFRESHED, r, null, false, noRefreshToken);
+        static RefreshOutcome refreshed(TokenRecord r, boolean noRefreshToken, String note) {
+            return new RefreshOutcome(Kind.REFRESHED, r, note, false, noRefreshToken);
         }
 
         static RefreshOutcome rejected(String message) {

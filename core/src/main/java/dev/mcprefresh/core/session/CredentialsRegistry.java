@@ -41,9 +41,10 @@ public final class CredentialsRegistry {
         Duration httpTimeout = settings.durationOrDefault(Setting.HTTP_TIMEOUT_SECONDS, Log::warn);
         Duration lockTimeout = settings.durationOrDefault(Setting.LOCK_TIMEOUT_SECONDS, Log::warn);
         Duration skew = settings.durationOrDefault(Setting.REFRESH_SKEW_SECONDS, Log::warn);
+        boolean insecure = settings.allowInsecureHttpOrFalse(Log::warn);
         Clock clock = Clock.systemUTC();
         return new CredentialsRegistry(new TokenStore(settings.storePath(), lockTimeout),
-                new TokenEndpointClient(new OAuthHttp(httpTimeout), clock), skew, clock);
+                new TokenEndpointClient(new OAuthHttp(httpTimeout, insecure), clock), skew, clock);
     }
 
     public TokenStore store() {

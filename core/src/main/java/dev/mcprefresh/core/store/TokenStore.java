@@ -41,6 +41,7 @@ public final class TokenStore {
     private final Path path;
     private final Path lockPath;
     private final Duration lockTimeout;
+    private volatile boolean accessChecked;
 
     public TokenStore(Path path, Duration lockTimeout) {
         this.path = path.toAbsolutePath().normalize();
@@ -61,6 +62,14 @@ public final class TokenStore {
             return StoreContents.empty();
         } catch (IOException e) {
             throw new StoreException("cannot read token store " + path + ": " + e.getClass().getSimpleName());
+        }
+        if (!accessChecked) {
+            accessChecked = true; // once per store: the warnings are about the file, not about each read
+            if (POSIX) {
+                for (String problem : StoreAccessCheck.problems(path, StoreAccessCheck.processUser(path))) {
+                    Log.warn(problem);
+                }
+            }
         }
         return parse(bytes);
     }
