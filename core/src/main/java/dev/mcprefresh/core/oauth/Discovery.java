@@ -1,6 +1,8 @@
 package dev.mcprefresh.core.oauth;
 
 import dev.mcprefresh.core.json.Json;
+import dev.mcprefresh.core.json.JsonException;
+import dev.mcprefresh.core.log.ServerText;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -40,39 +42,52 @@ public final class Discovery {
         for (URI candidate : prmCandidates) {
             Map<String, Object> prm = fetchJson(candidate, tried);
             if (prm != null) {
-                List<Object> servers = Json.array(prm, "authorization_servers");
-                if (servers != null && !servers.isEmpty() && servers.get(0) instanceof String) {
-                    issuer = (String) servers.get(0);
-                    resource = new AuthorizationServerMetadata.ProtectedResource(prm, candidate.toString());
-                    break;
+                try {
+                    List<Object> servers = Json.array(prm, "authorization_servers");
+                    if (servers != null && !servers.isEmpty() && servers.get(0) instanceof String) {
+                        resource = new AuthorizationServerMetadata.ProtectedResource(prm, candidate.toString());
+                        issuer = (String) servers.get(0);
+                        break;
+                    }
+                    tried.add(candidate + " (no authorization_servers)");
+                } catch (JsonException e) {
+                    tried.add(candidate + " (" + e.getMessage() + ")");
                 }
-                tried.add(candidate + " (no authorization_servers)");
             }
         }
         if (issuer == null) {
             issuer = origin; // servers without RFC 9728 metadata (MCP 2025-03-26): the MCP origin is the issuer
         }
-        URI issuerUri;
+        List<URI> asCandidates;
         try {
-            issuerUri = URI.create(issuer);
+            URI issuerUri = URI.create(issuer);
+            if (!("https".equals(issuerUri.getScheme()) || "http".equals(issuerUri.getScheme()))
+                    || issuerUri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            asCandidates = authorizationServerCandidates(issuerUri);
         } catch (IllegalArgumentException e) {
-            throw new DiscoveryException("the protected resource metadata names an invalid authorization server");
+            throw new DiscoveryException("the protected resource metadata names an invalid authorization server ("
+                    + ServerText.safe(issuer) + ")");
         }
-        for (URI candidate : authorizationServerCandidates(issuerUri)) {
+        for (URI candidate : asCandidates) {
             Map<String, Object> meta = fetchJson(candidate, tried);
             if (meta == null) {
                 continue;
             }
-            String declared = Json.string(meta, "issuer");
-            if (declared != null && !trimSlash(declared).equals(trimSlash(issuer))) {
-                tried.add(candidate + " (issuer " + declared + " does not match " + issuer + ")");
-                continue;
+            try {
+                AuthorizationServerMetadata found = new AuthorizationServerMetadata(meta, candidate.toString(), resource);
+                if (found.issuer() != null && !trimSlash(found.issuer()).equals(trimSlash(issuer))) {
+                    tried.add(candidate + " (issuer " + ServerText.safe(found.issuer()) + " does not match "
+                            + ServerText.safe(issuer) + ")");
+                } else if (found.tokenEndpoint() == null) {
+                    tried.add(candidate + " (no token_endpoint)");
+                } else {
+                    return found;
+                }
+            } catch (JsonException e) {
+                tried.add(candidate + " (" + e.getMessage() + ")");
             }
-            if (Json.string(meta, "token_endpoint") == null) {
-                tried.add(candidate + " (no token_endpoint)");
-                continue;
-            }
-            return new AuthorizationServerMetadata(meta, candidate.toString(), resource);
         }
         throw new DiscoveryException("no authorization server metadata found for " + mcpUrl + "; tried: "
                 + String.join(", ", tried) + ". Pass --token-endpoint to skip discovery.");
@@ -119,6 +134,8 @@ public final class Discovery {
                 return null;
             }
             return Json.parseObject(r.body);
+        } catch (OAuthHttp.InsecureEndpointException e) {
+            tried.add(uri + " (" + e.getMessage() + ")");
         } catch (IOException e) {
             tried.add(uri + " (" + e.getClass().getSimpleName() + ")");
         } catch (RuntimeException e) {

@@ -77,8 +77,11 @@ public final class TokenResponse {
         }
         // Non-standard but common (Keycloak, some gateways): lets status show the refresh token's life.
         Long refreshExpiresIn = optionalNumber(o, "refresh_expires_in", notes);
-        if (refreshExpiresIn != null && (refreshExpiresIn <= 0 || refreshExpiresIn > MAX_REFRESH_EXPIRES_IN)) {
-            refreshExpiresIn = null; // 0 means "no expiry" to Keycloak; the rest is noise
+        if (refreshExpiresIn != null && (refreshExpiresIn < 0 || refreshExpiresIn > MAX_REFRESH_EXPIRES_IN)) {
+            note(notes, "refresh_expires_in " + refreshExpiresIn + " is not a usable lifetime");
+            refreshExpiresIn = null;
+        } else if (refreshExpiresIn != null && refreshExpiresIn == 0) {
+            refreshExpiresIn = null; // Keycloak's "no stated end"
         }
         Object scope = o.get("scope");
         if (scope != null && !(scope instanceof String)) {

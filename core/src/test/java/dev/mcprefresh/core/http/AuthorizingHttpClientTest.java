@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcprefresh.core.LogCapture;
 import dev.mcprefresh.core.LoopbackServer;
 import dev.mcprefresh.core.LoopbackServer.Reply;
+import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.Credentials;
@@ -127,6 +129,54 @@ class AuthorizingHttpClientTest {
         assertEquals(401, r.statusCode());
         assertEquals("{\"error\":\"invalid_token\"}", r.body());
         assertEquals(2, mcp.hits("/mcp"), "one replay, no loop");
+    }
+
+    @Test
+    void aServerThatAnswers401ForeverCostsOneRefreshAndSaysWhyOnce() throws Exception {
+        mcp.route("/mcp", r -> Reply.json(401, "{\"error\":\"invalid_token\"}"));
+        HttpClient c = decorated("revoked");
+        try (LogCapture log = new LogCapture(Log.Level.INFO)) {
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<String> r = c.send(post(mcp.base(), "/mcp", "static"), HttpResponse.BodyHandlers.ofString());
+                assertEquals(401, r.statusCode());
+                assertEquals("{\"error\":\"invalid_token\"}", r.body());
+            }
+            assertEquals(1, as.hits("/token"), "a server that refuses fresh tokens gets no refresh per request");
+            assertEquals(11, mcp.hits("/mcp"), "one replay, for the first request only");
+            List<String> warnings = log.lines("WARN");
+            assertEquals(1, warnings.size(), log.text());
+            assertTrue(warnings.get(0).contains("rejected a freshly refreshed token too")
+                    && warnings.get(0).contains("audience or resource") && warnings.get(0).contains("clock skew"),
+                    warnings.get(0));
+        }
+    }
+
+    @Test
+    void insufficientScopeIsNeverAnsweredWithARefreshAndTheScopeIsNamedOnce() throws Exception {
+        valid.add("stored");
+        mcp.route("/mcp", r -> new Reply(403, "{\"error\":\"insufficient_scope\"}", java.util.Map.of(
+                "WWW-Authenticate", "Bearer realm=\"mcp\", error=\"insufficient_scope\", scope=\"files:write admin\", "
+                        + "resource_metadata=\"https://x/.well-known/oauth-protected-resource\"")));
+        mcp.route("/step-up-as-401", r -> new Reply(401, "{}", java.util.Map.of(
+                "WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"files:write\"")));
+        HttpClient c = decorated("stored");
+        try (LogCapture log = new LogCapture(Log.Level.INFO)) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = c.send(post(mcp.base(), "/mcp", "static"), HttpResponse.BodyHandlers.ofString());
+                assertEquals(403, r.statusCode());
+                assertEquals("{\"error\":\"insufficient_scope\"}", r.body());
+            }
+            HttpResponse<String> r = c.send(post(mcp.base(), "/step-up-as-401", "static"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), "a 401 asking for scope reaches the app as it is");
+            assertEquals(0, as.hits("/token"), "a refresh cannot widen scope: none is made");
+            assertEquals(1, mcp.hits("/step-up-as-401"), "and nothing is replayed");
+            List<String> warnings = log.lines("WARN");
+            assertEquals(1, warnings.size(), log.text());
+            assertTrue(warnings.get(0).contains("asks for scope \"files:write admin\"")
+                    && warnings.get(0).contains("login " + mcp.base() + "/mcp --scope \"files:write admin\""),
+                    warnings.get(0));
+        }
     }
 
     @Test
