@@ -125,6 +125,43 @@ class EntryCallInjectorTest {
     }
 
     @Test
+    void aClassWithAnSdkNameButOtherMembersIsSkippedWithOneLineAndBrokenBytesToo() throws Exception {
+        byte[] original;
+        try (InputStream in = EntryCallInjectorTest.class.getResourceAsStream(
+                "/" + FakeBuilder.class.getName().replace('.', '/') + ".class")) {
+            original = in.readAllBytes();
+        }
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        dev.mcprefresh.core.log.Log.setOutput(new java.io.PrintStream(log, true));
+        try {
+            String fork = "io/modelcontextprotocol/client/transport/HttpClientSseClientTransport$Builder";
+            assertEquals(null, EntryCallInstrumenter.instrument(fork, original,
+                    java.util.Map.of("build()Lio/modelcontextprotocol/spec/McpClientTransport;", "beforeBuild")));
+            assertEquals(null, EntryCallInstrumenter.instrument(fork, new byte[] {(byte) 0xCA, (byte) 0xFE, 1, 2},
+                    java.util.Map.of("build()Ljava/lang/Object;", "beforeBuild")));
+        } finally {
+            dev.mcprefresh.core.log.Log.setOutput(System.err);
+        }
+        String[] lines = log.toString().split("\n");
+        assertEquals(2, lines.length, log.toString());
+        assertTrue(lines[0].startsWith("[mcp-refresh] WARN skipping io.modelcontextprotocol.client.transport."
+                + "HttpClientSseClientTransport$Builder: it lacks"), lines[0]);
+        assertTrue(lines[1].startsWith("[mcp-refresh] WARN could not instrument "), lines[1]);
+    }
+
+    @Test
+    void aHookThatThrowsNeverReachesTheCaller() {
+        McpRefreshBridge.transportBuilderHook = b -> {
+            throw new StackOverflowError("simulated");
+        };
+        McpRefreshBridge.transportInUseHook = b -> {
+            throw new IllegalStateException("simulated");
+        };
+        McpRefreshBridge.beforeBuild(new Object());
+        McpRefreshBridge.transportInUse(new Object());
+    }
+
+    @Test
     void onlyTheSdkBuildersAreTargetsAndTheTransportsAfterAnAttach() {
         SdkTransportTransformer t = new SdkTransportTransformer(null, false, null);
         assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientStreamableHttpTransport$Builder"));

@@ -54,4 +54,11 @@ class SettingsTest {
         assertEquals(Paths.get(System.getProperty("user.home"), ".mcp-refresh/tokens.json"),
                 Settings.expandHome("~/.mcp-refresh/tokens.json"));
     }
+
+    @Test
+    void aMalformedAgentArgumentIsReportedWithoutEchoingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Settings.parseAgentArgs("store=/x,eyJhbGciOiJSUzI1NiJ9.SECRET"));
+        assertEquals("agent argument 2 (27 characters) is not key=value", e.getMessage());
+    }
 }

@@ -32,4 +32,19 @@ class UnknownSettingsTest {
         assertTrue(UnknownSettings.warnings(Map.of("mcp.refresh.enabled", "true", "lock.timeout.seconds", "3"),
                 new Properties(), Map.of("MCP_REFRESH_LOG_LEVEL", "info"), "x").isEmpty());
     }
+
+    @Test
+    void aSecretLookingKeyIsRefusedWithoutItsValueAndPointsToTheStore() {
+        Properties props = new Properties();
+        props.setProperty("mcp.refresh.refresh.token", "rt-SECRET-1");
+        List<String> w = UnknownSettings.warnings(Map.of("client_secret", "cs-SECRET-2"), props,
+                Map.of("MCP_REFRESH_ACCESS_TOKEN", "at-SECRET-3"), "x");
+        assertEquals(3, w.size(), w.toString());
+        for (String line : w) {
+            assertTrue(line.contains("looks like a secret") && line.contains("--refresh-token-file"), line);
+            assertTrue(!line.contains("SECRET"), "the value is never shown: " + line);
+        }
+        assertTrue(w.stream().filter(l -> l.contains("/proc/<pid>/cmdline")).count() == 2,
+                "the command-line sources warn about the process list, the environment does not: " + w);
+    }
 }
