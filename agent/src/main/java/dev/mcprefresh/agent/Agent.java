@@ -1,9 +1,9 @@
 package dev.mcprefresh.agent;
 
 import dev.mcprefresh.agent.bridge.McpRefreshBridge;
-import dev.mcprefresh.agent.sdk.DeferredHook;
-import dev.mcprefresh.agent.sdk.SdkTransportTransformer;
-import dev.mcprefresh.agent.sdk.TransformTimings;
+import dev.mcprefresh.agent.instrument.DeferredHook;
+import dev.mcprefresh.agent.instrument.TransportTransformer;
+import dev.mcprefresh.agent.instrument.TransformTimings;
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.config.UnknownSettings;
@@ -55,12 +55,13 @@ final class Agent {
             return;
         }
         LazyRegistry registry = new LazyRegistry(settings);
-        McpRefreshBridge.transportBuilderHook = new DeferredHook(false, registry);
+        McpRefreshBridge.transportBuilderHook = new DeferredHook(DeferredHook.Kind.SDK_BUILDER, registry);
+        McpRefreshBridge.transportStartHook = new DeferredHook(DeferredHook.Kind.LANGCHAIN4J_TRANSPORT, registry);
         if (attached) {
-            McpRefreshBridge.transportInUseHook = new DeferredHook(true, registry);
+            McpRefreshBridge.transportInUseHook = new DeferredHook(DeferredHook.Kind.SDK_RUNNING_TRANSPORT, registry);
         }
         TransformTimings timings = Log.enabled(Log.Level.DEBUG) ? new TransformTimings() : null;
-        SdkTransportTransformer transformer = new SdkTransportTransformer(timings, attached, registry);
+        TransportTransformer transformer = new TransportTransformer(timings, attached, registry);
         inst.addTransformer(transformer, true);
         System.setProperty(STARTED, "true");
         if (attached) {
@@ -76,7 +77,7 @@ final class Agent {
     }
 
     /** On attach, MCP builder classes may already be loaded: give them the same change. */
-    private static void retransformLoaded(Instrumentation inst, SdkTransportTransformer transformer) {
+    private static void retransformLoaded(Instrumentation inst, TransportTransformer transformer) {
         List<Class<?>> targets = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (transformer.isTarget(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {

@@ -13,6 +13,8 @@ public final class McpRefreshBridge {
     public static volatile Consumer<Object> transportBuilderHook;
     /** Receives a transport about to send or connect; set only when the agent was attached to a running JVM. */
     public static volatile Consumer<Object> transportInUseHook;
+    /** Receives a built transport as its client starts it, before its first request (LangChain4j). */
+    public static volatile Consumer<Object> transportStartHook;
 
     private McpRefreshBridge() {
     }
@@ -33,6 +35,19 @@ public final class McpRefreshBridge {
     /** Called from an instrumented transport's sendMessage/connect after a late attach; never throws. */
     public static void transportInUse(Object transport) {
         Consumer<Object> hook = transportInUseHook;
+        if (hook == null) {
+            return;
+        }
+        try {
+            hook.accept(transport);
+        } catch (Throwable ignored) {
+            // The hook logs its own failures; nothing may reach the app.
+        }
+    }
+
+    /** Called from an instrumented transport's start method; never throws. */
+    public static void transportStarting(Object transport) {
+        Consumer<Object> hook = transportStartHook;
         if (hook == null) {
             return;
         }

@@ -161,7 +161,7 @@ class SdkSessionKeepAliveTest {
         secrets.assertNotIn("mcp-refresh add", add.output());
     }
 
-    private static AgentCli.Result seed(Path dir, String mcpUrl, String clientId, String refreshToken, Path store)
+    static AgentCli.Result seed(Path dir, String mcpUrl, String clientId, String refreshToken, Path store)
             throws Exception {
         Path rt = dir.resolve("refresh-token.txt");
         Files.writeString(rt, refreshToken);

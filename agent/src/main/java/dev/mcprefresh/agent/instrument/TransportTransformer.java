@@ -1,67 +1,52 @@
-package dev.mcprefresh.agent.sdk;
+package dev.mcprefresh.agent.instrument;
 
+import dev.mcprefresh.agent.langchain4j.LangChain4jTargets;
+import dev.mcprefresh.agent.sdk.SdkTargets;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Adds one bridge call at the entry of the MCP Java SDK's transport {@code Builder.build()} methods.
+ * Adds one bridge call at the entry of the chosen methods of known MCP client classes (the tables of
+ * {@link SdkTargets} and {@link LangChain4jTargets}); every other class costs a name check.
  *
  * <p>Why not ByteBuddy's AgentBuilder: set up as usual it costs ~0.5 s of start-up on this project's machines
  * before it transforms anything (design notes, section 4), and the budget is 150 ms. A name check per loaded class
- * plus a few-instruction ASM visitor on the two matching classes does the same job for a few milliseconds. ASM comes
+ * plus a few-instruction ASM visitor on the matching classes does the same job for a few milliseconds. ASM comes
  * from ByteBuddy's repackaged copy, relocated into the agent jar.
  */
-public final class SdkTransportTransformer implements ClassFileTransformer {
-    private static final String PACKAGE = "io/modelcontextprotocol/client/transport/";
-    /** Builder class -> its build() method with exact descriptor; a class with another build() is a fork: skipped. */
-    private static final Map<String, Map<String, String>> BUILDERS = Map.of(
-            PACKAGE + "HttpClientStreamableHttpTransport$Builder",
-            Map.of("build()L" + PACKAGE + "HttpClientStreamableHttpTransport;", "beforeBuild"),
-            PACKAGE + "HttpClientSseClientTransport$Builder",
-            Map.of("build()L" + PACKAGE + "HttpClientSseClientTransport;", "beforeBuild"));
-
-    /**
-     * After a late attach only: transports built before the agent came hold an undecorated client. Their send and
-     * connect methods get a call that decorates it once, so a running app recovers without a restart.
-     */
-    private static final Map<String, String> TRANSPORT_ENTRIES = Map.of(
-            "sendMessage(Lio/modelcontextprotocol/spec/McpSchema$JSONRPCMessage;)Lreactor/core/publisher/Mono;",
-            "transportInUse",
-            "connect(Ljava/util/function/Function;)Lreactor/core/publisher/Mono;", "transportInUse");
-    private static final Map<String, Map<String, String>> TRANSPORTS = Map.of(
-            PACKAGE + "HttpClientStreamableHttpTransport", TRANSPORT_ENTRIES,
-            PACKAGE + "HttpClientSseClientTransport", TRANSPORT_ENTRIES);
-
+public final class TransportTransformer implements ClassFileTransformer {
     /** Null unless debug logging is on. */
     private final TransformTimings timings;
     private final Map<String, Map<String, String>> targets;
 
-    /** Run once, on its own thread, when the first MCP SDK class loads: reads the store while the app goes on. */
+    /** Run once, on its own thread, when the first MCP client class loads: reads the store while the app goes on. */
     private final Runnable warmUp;
     private volatile boolean warmUpStarted;
 
     /** {@code attached}: the agent came after the app started, so already-built transports need fixing too. */
-    public SdkTransportTransformer(TransformTimings timings, boolean attached, Runnable warmUp) {
+    public TransportTransformer(TransformTimings timings, boolean attached, Runnable warmUp) {
         this.timings = timings;
         this.warmUp = warmUp;
+        Map<String, Map<String, String>> all = new HashMap<>(SdkTargets.BUILDERS);
+        all.putAll(LangChain4jTargets.TRANSPORTS);
         if (attached) {
-            Map<String, Map<String, String>> all = new java.util.HashMap<>(BUILDERS);
-            all.putAll(TRANSPORTS);
-            this.targets = Map.copyOf(all);
-        } else {
-            this.targets = BUILDERS;
+            all.putAll(SdkTargets.RUNNING_TRANSPORTS);
         }
+        this.targets = Map.copyOf(all);
     }
 
     public boolean isTarget(String internalName) {
-        return internalName != null && internalName.startsWith(PACKAGE) && targets.containsKey(internalName);
+        return internalName != null && (internalName.startsWith(SdkTargets.PACKAGE)
+                || internalName.startsWith(LangChain4jTargets.PACKAGE)) && targets.containsKey(internalName);
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] bytes) {
-        if (!warmUpStarted && className != null && className.startsWith("io/modelcontextprotocol/")) {
+        if (!warmUpStarted && className != null && (className.startsWith("io/modelcontextprotocol/")
+                || className.startsWith(LangChain4jTargets.PACKAGE))) {
             startWarmUp();
         }
         if (timings == null) {

@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.sdk;
+package dev.mcprefresh.agent.instrument;
 
 import java.util.Map;
 import net.bytebuddy.jar.asm.ClassVisitor;

@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.sdk;
+package dev.mcprefresh.agent.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -163,11 +163,11 @@ class EntryCallInjectorTest {
 
     @Test
     void onlyTheSdkBuildersAreTargetsAndTheTransportsAfterAnAttach() {
-        SdkTransportTransformer t = new SdkTransportTransformer(null, false, null);
+        TransportTransformer t = new TransportTransformer(null, false, null);
         assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientStreamableHttpTransport$Builder"));
         assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport$Builder"));
         assertFalse(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"));
-        SdkTransportTransformer attached = new SdkTransportTransformer(null, true, null);
+        TransportTransformer attached = new TransportTransformer(null, true, null);
         assertTrue(attached.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"),
                 "after a late attach the transports themselves are changed too");
         assertFalse(t.isTarget(null));

@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.sdk;
+package dev.mcprefresh.agent.instrument;
 
 import dev.mcprefresh.core.log.Log;
 import java.util.Map;

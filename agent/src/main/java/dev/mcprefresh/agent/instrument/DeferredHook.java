@@ -1,0 +1,59 @@
+package dev.mcprefresh.agent.instrument;
+
+import dev.mcprefresh.agent.langchain4j.LangChain4jTransportHook;
+import dev.mcprefresh.agent.sdk.BuiltTransportFixer;
+import dev.mcprefresh.agent.sdk.SdkBuilderHook;
+import dev.mcprefresh.core.session.CredentialsRegistry;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A bridge hook whose real work (java.net.http, the store, reflection) is loaded at the first MCP transport, not in
+ * premain, so an app without MCP never loads it.
+ */
+public final class DeferredHook implements Consumer<Object> {
+    /** Which library's hook this stands for. */
+    public enum Kind {
+        /** MCP Java SDK transport builders. */
+        SDK_BUILDER,
+        /** MCP Java SDK transports built before a late attach. */
+        SDK_RUNNING_TRANSPORT,
+        /** LangChain4j transports, as they start. */
+        LANGCHAIN4J_TRANSPORT
+    }
+
+    private final Kind kind;
+    private final Supplier<CredentialsRegistry> registry;
+    private volatile Consumer<Object> hook;
+
+    public DeferredHook(Kind kind, Supplier<CredentialsRegistry> registry) {
+        this.kind = kind;
+        this.registry = registry;
+    }
+
+    @Override
+    public void accept(Object target) {
+        Consumer<Object> h = hook;
+        if (h == null) {
+            synchronized (this) {
+                h = hook;
+                if (h == null) {
+                    h = create();
+                    hook = h;
+                }
+            }
+        }
+        h.accept(target);
+    }
+
+    private Consumer<Object> create() {
+        switch (kind) {
+            case SDK_BUILDER:
+                return new SdkBuilderHook(registry);
+            case SDK_RUNNING_TRANSPORT:
+                return new BuiltTransportFixer(registry);
+            default:
+                return new LangChain4jTransportHook(registry);
+        }
+    }
+}

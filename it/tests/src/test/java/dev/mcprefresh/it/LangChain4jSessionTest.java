@@ -1,0 +1,109 @@
+package dev.mcprefresh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * LangChain4j MCP apps (the oldest release with custom headers and the newest) with a static bearer header, against
+ * a real MCP SDK server that checks every token with the real authorization server: without the agent the session
+ * dies when the token expires; with it, no call fails. An app with its own headers supplier is left alone.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LangChain4jSessionTest {
+    private static final int CALLS = 9;
+    private static final long INTERVAL_MILLIS = 1200;
+
+    private Path work;
+    private AuthorizationServer as;
+    private McpServerProcess server;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        work = dir;
+        as = AuthorizationServer.start(work);
+        server = McpServerProcess.start("2.1", "streamable", as, work);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (as != null) {
+            as.close();
+        }
+    }
+
+    static Stream<Arguments> versions() {
+        return Stream.of(Arguments.of("langchain4j-1.4"), Arguments.of("langchain4j-1.18"));
+    }
+
+    @ParameterizedTest(name = "{0}, customHeaders(Map)")
+    @MethodSource("versions")
+    void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app) throws Exception {
+        Secrets secrets = new Secrets();
+        Path dir = Files.createDirectories(work.resolve(app));
+
+        AuthorizationServer.Tokens plain = as.login("app");
+        secrets.add(plain);
+        try (ClientRun without = ClientRun.start(app, "map", server.baseUrl, plain.accessToken(), null, CALLS,
+                INTERVAL_MILLIS, dir).finish()) {
+            assertTrue(without.output().contains("CALL 1 OK"), "the static token works at first:\n" + without.output());
+            assertTrue(without.failed > 0, "without the agent the expired static token must fail:\n" + without.output());
+            secrets.assertNotIn(without.process.name(), without.output());
+        }
+
+        AuthorizationServer.Tokens seeded = as.login("app");
+        secrets.add(seeded);
+        Path store = dir.resolve("store/tokens.json");
+        AgentCli.Result add = SdkSessionKeepAliveTest.seed(dir, server.mcpUrl, "app", seeded.refreshToken(), store);
+        long refreshesBefore = as.tokenGrants("refresh_token");
+        try (ClientRun with = ClientRun.start(app, "map", server.baseUrl, seeded.accessToken(), store, CALLS,
+                INTERVAL_MILLIS, dir).finish()) {
+            secrets.addFromStore(store);
+            assertEquals(0, with.failed, "with the agent no call may fail:\n" + with.output());
+            assertEquals(CALLS, with.ok, with.output());
+            assertTrue(with.output().contains("LangChain4j MCP transport to " + server.mcpUrl + " takes its tokens"),
+                    with.output());
+            long refreshes = as.tokenGrants("refresh_token") - refreshesBefore;
+            assertTrue(refreshes >= 3, "the run spans over three token lifetimes, so it must refresh: " + refreshes);
+            secrets.assertNotIn(with.process.name(), with.output());
+        }
+        secrets.assertNotIn("mcp-refresh add", add.output());
+        secrets.assertNotIn("oidc-provider", as.output());
+        secrets.assertNotIn("MCP server", server.output());
+    }
+
+    @Test
+    void anAppWithItsOwnHeadersSupplierIsLeftAloneAndToldOnce() throws Exception {
+        Secrets secrets = new Secrets();
+        Path dir = Files.createDirectories(work.resolve("own-supplier"));
+        AuthorizationServer.Tokens seeded = as.login("app");
+        secrets.add(seeded);
+        Path store = dir.resolve("store/tokens.json");
+        SdkSessionKeepAliveTest.seed(dir, server.mcpUrl, "app", seeded.refreshToken(), store);
+        long refreshesBefore = as.tokenGrants("refresh_token");
+        try (ClientRun with = ClientRun.start("langchain4j-1.18", "supplier", server.baseUrl, seeded.accessToken(),
+                store, 3, 100, dir).finish()) {
+            secrets.addFromStore(store);
+            assertEquals(3, with.ok, "a valid token from the app's supplier works:\n" + with.output());
+            assertEquals(1, with.output().lines().filter(l -> l.contains("its own headers supplier")).count(),
+                    with.output());
+            assertTrue(!with.output().contains("takes its tokens from the store"), "stood down:\n" + with.output());
+            assertEquals(refreshesBefore, as.tokenGrants("refresh_token"), "the agent refreshed nothing");
+            secrets.assertNotIn(with.process.name(), with.output());
+        }
+    }
+}
