@@ -57,6 +57,7 @@ final class Agent {
         LazyRegistry registry = new LazyRegistry(settings);
         McpRefreshBridge.transportBuilderHook = new DeferredHook(DeferredHook.Kind.SDK_BUILDER, registry);
         McpRefreshBridge.transportStartHook = new DeferredHook(DeferredHook.Kind.LANGCHAIN4J_TRANSPORT, registry);
+        McpRefreshBridge.webClientBuilderHook = new DeferredHook(DeferredHook.Kind.SPRING_WEBCLIENT_BUILDER, registry);
         if (attached) {
             McpRefreshBridge.transportInUseHook = new DeferredHook(DeferredHook.Kind.SDK_RUNNING_TRANSPORT, registry);
         }

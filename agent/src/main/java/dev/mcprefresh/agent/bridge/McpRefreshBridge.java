@@ -15,6 +15,8 @@ public final class McpRefreshBridge {
     public static volatile Consumer<Object> transportInUseHook;
     /** Receives a built transport as its client starts it, before its first request (LangChain4j). */
     public static volatile Consumer<Object> transportStartHook;
+    /** Receives a Spring WebClient transport builder at {@code build()} entry. */
+    public static volatile Consumer<Object> webClientBuilderHook;
 
     private McpRefreshBridge() {
     }
@@ -40,6 +42,19 @@ public final class McpRefreshBridge {
         }
         try {
             hook.accept(transport);
+        } catch (Throwable ignored) {
+            // The hook logs its own failures; nothing may reach the app.
+        }
+    }
+
+    /** Called from an instrumented WebClient transport builder's {@code build()}; never throws. */
+    public static void beforeWebClientBuild(Object builder) {
+        Consumer<Object> hook = webClientBuilderHook;
+        if (hook == null) {
+            return;
+        }
+        try {
+            hook.accept(builder);
         } catch (Throwable ignored) {
             // The hook logs its own failures; nothing may reach the app.
         }

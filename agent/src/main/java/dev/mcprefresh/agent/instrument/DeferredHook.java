@@ -3,6 +3,7 @@ package dev.mcprefresh.agent.instrument;
 import dev.mcprefresh.agent.langchain4j.LangChain4jTransportHook;
 import dev.mcprefresh.agent.sdk.BuiltTransportFixer;
 import dev.mcprefresh.agent.sdk.SdkBuilderHook;
+import dev.mcprefresh.agent.spring.WebClientTransportHook;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -19,7 +20,9 @@ public final class DeferredHook implements Consumer<Object> {
         /** MCP Java SDK transports built before a late attach. */
         SDK_RUNNING_TRANSPORT,
         /** LangChain4j transports, as they start. */
-        LANGCHAIN4J_TRANSPORT
+        LANGCHAIN4J_TRANSPORT,
+        /** Spring WebClient transport builders (SDK mcp-spring-webflux, Spring AI 2.x). */
+        SPRING_WEBCLIENT_BUILDER
     }
 
     private final Kind kind;
@@ -52,8 +55,10 @@ public final class DeferredHook implements Consumer<Object> {
                 return new SdkBuilderHook(registry);
             case SDK_RUNNING_TRANSPORT:
                 return new BuiltTransportFixer(registry);
-            default:
+            case LANGCHAIN4J_TRANSPORT:
                 return new LangChain4jTransportHook(registry);
+            default:
+                return new WebClientTransportHook(registry);
         }
     }
 }

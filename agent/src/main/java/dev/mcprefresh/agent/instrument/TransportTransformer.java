@@ -2,6 +2,7 @@ package dev.mcprefresh.agent.instrument;
 
 import dev.mcprefresh.agent.langchain4j.LangChain4jTargets;
 import dev.mcprefresh.agent.sdk.SdkTargets;
+import dev.mcprefresh.agent.spring.SpringWebClientTargets;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.HashMap;
@@ -9,7 +10,8 @@ import java.util.Map;
 
 /**
  * Adds one bridge call at the entry of the chosen methods of known MCP client classes (the tables of
- * {@link SdkTargets} and {@link LangChain4jTargets}); every other class costs a name check.
+ * {@link SdkTargets}, {@link LangChain4jTargets} and {@link SpringWebClientTargets}); every other class costs a name
+ * check.
  *
  * <p>Why not ByteBuddy's AgentBuilder: set up as usual it costs ~0.5 s of start-up on this project's machines
  * before it transforms anything (design notes, section 4), and the budget is 150 ms. A name check per loaded class
@@ -31,6 +33,7 @@ public final class TransportTransformer implements ClassFileTransformer {
         this.warmUp = warmUp;
         Map<String, Map<String, String>> all = new HashMap<>(SdkTargets.BUILDERS);
         all.putAll(LangChain4jTargets.TRANSPORTS);
+        all.putAll(SpringWebClientTargets.BUILDERS);
         if (attached) {
             all.putAll(SdkTargets.RUNNING_TRANSPORTS);
         }
@@ -39,14 +42,16 @@ public final class TransportTransformer implements ClassFileTransformer {
 
     public boolean isTarget(String internalName) {
         return internalName != null && (internalName.startsWith(SdkTargets.PACKAGE)
-                || internalName.startsWith(LangChain4jTargets.PACKAGE)) && targets.containsKey(internalName);
+                || internalName.startsWith(LangChain4jTargets.PACKAGE)
+                || internalName.startsWith(SpringWebClientTargets.SPRING_AI_PACKAGE)) && targets.containsKey(internalName);
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] bytes) {
         if (!warmUpStarted && className != null && (className.startsWith("io/modelcontextprotocol/")
-                || className.startsWith(LangChain4jTargets.PACKAGE))) {
+                || className.startsWith(LangChain4jTargets.PACKAGE)
+                || className.startsWith(SpringWebClientTargets.SPRING_AI_PACKAGE))) {
             startWarmUp();
         }
         if (timings == null) {

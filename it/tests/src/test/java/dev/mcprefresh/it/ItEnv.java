@@ -28,9 +28,11 @@ final class ItEnv {
         return ROOT.resolve("it/oauth-server");
     }
 
-    /** Class path of the apps built against one client library version: an MCP SDK ("2.1"), or "langchain4j-1.18". */
+    /** Class path of the apps built against one client library version: an MCP SDK ("2.1"), or a module of it/
+     * ("langchain4j-1.18", "webflux-0.18"). */
     static String appClasspath(String sdk) {
-        Path module = ROOT.resolve("it/" + (sdk.startsWith("langchain4j-") ? sdk : "sdk-" + sdk) + "/target");
+        Path named = ROOT.resolve("it/" + sdk);
+        Path module = (Files.isDirectory(named) ? named : ROOT.resolve("it/sdk-" + sdk)).resolve("target");
         try (Stream<Path> jars = Files.list(module.resolve("lib"))) {
             return module.resolve("classes") + java.io.File.pathSeparator + jars.map(Path::toString).sorted()
                     .collect(Collectors.joining(java.io.File.pathSeparator));

@@ -22,9 +22,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LangChain4jSessionTest {
-    private static final int CALLS = 9;
-    private static final long INTERVAL_MILLIS = 1200;
-
     private Path work;
     private AuthorizationServer as;
     private McpServerProcess server;
@@ -53,37 +50,8 @@ class LangChain4jSessionTest {
     @ParameterizedTest(name = "{0}, customHeaders(Map)")
     @MethodSource("versions")
     void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app) throws Exception {
-        Secrets secrets = new Secrets();
-        Path dir = Files.createDirectories(work.resolve(app));
-
-        AuthorizationServer.Tokens plain = as.login("app");
-        secrets.add(plain);
-        try (ClientRun without = ClientRun.start(app, "map", server.baseUrl, plain.accessToken(), null, CALLS,
-                INTERVAL_MILLIS, dir).finish()) {
-            assertTrue(without.output().contains("CALL 1 OK"), "the static token works at first:\n" + without.output());
-            assertTrue(without.failed > 0, "without the agent the expired static token must fail:\n" + without.output());
-            secrets.assertNotIn(without.process.name(), without.output());
-        }
-
-        AuthorizationServer.Tokens seeded = as.login("app");
-        secrets.add(seeded);
-        Path store = dir.resolve("store/tokens.json");
-        AgentCli.Result add = SdkSessionKeepAliveTest.seed(dir, server.mcpUrl, "app", seeded.refreshToken(), store);
-        long refreshesBefore = as.tokenGrants("refresh_token");
-        try (ClientRun with = ClientRun.start(app, "map", server.baseUrl, seeded.accessToken(), store, CALLS,
-                INTERVAL_MILLIS, dir).finish()) {
-            secrets.addFromStore(store);
-            assertEquals(0, with.failed, "with the agent no call may fail:\n" + with.output());
-            assertEquals(CALLS, with.ok, with.output());
-            assertTrue(with.output().contains("LangChain4j MCP transport to " + server.mcpUrl + " takes its tokens"),
-                    with.output());
-            long refreshes = as.tokenGrants("refresh_token") - refreshesBefore;
-            assertTrue(refreshes >= 3, "the run spans over three token lifetimes, so it must refresh: " + refreshes);
-            secrets.assertNotIn(with.process.name(), with.output());
-        }
-        secrets.assertNotIn("mcp-refresh add", add.output());
-        secrets.assertNotIn("oidc-provider", as.output());
-        secrets.assertNotIn("MCP server", server.output());
+        KeepAliveScenario.run(as, server, app, "map", work,
+                "LangChain4j MCP transport to " + server.mcpUrl + " takes its tokens");
     }
 
     @Test
@@ -93,7 +61,7 @@ class LangChain4jSessionTest {
         AuthorizationServer.Tokens seeded = as.login("app");
         secrets.add(seeded);
         Path store = dir.resolve("store/tokens.json");
-        SdkSessionKeepAliveTest.seed(dir, server.mcpUrl, "app", seeded.refreshToken(), store);
+        KeepAliveScenario.seed(dir, server.mcpUrl, "app", seeded.refreshToken(), store);
         long refreshesBefore = as.tokenGrants("refresh_token");
         try (ClientRun with = ClientRun.start("langchain4j-1.18", "supplier", server.baseUrl, seeded.accessToken(),
                 store, 3, 100, dir).finish()) {

@@ -30,9 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SdkSessionKeepAliveTest {
-    /** Calls spread over more than three 3-second token lifetimes. */
-    private static final int CALLS = 9;
-    private static final long INTERVAL_MILLIS = 1200;
+    private static final long INTERVAL_MILLIS = KeepAliveScenario.INTERVAL_MILLIS;
 
     private Path work;
     private AuthorizationServer as;
@@ -80,34 +78,7 @@ class SdkSessionKeepAliveTest {
     void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String sdk, String transport, String mode)
             throws Exception {
         McpServerProcess server = server(sdk, transport);
-        Secrets secrets = new Secrets();
-        Path dir = Files.createDirectories(work.resolve(sdk + "-" + mode));
-
-        AuthorizationServer.Tokens plain = as.login("app");
-        secrets.add(plain);
-        try (ClientRun without = ClientRun.start(sdk, mode, server.baseUrl, plain.accessToken(), null, CALLS,
-                INTERVAL_MILLIS, dir).finish()) {
-            assertTrue(without.failed > 0, "without the agent the expired static token must fail:\n" + without.output());
-            secrets.assertNotIn(without.process.name(), without.output());
-        }
-
-        AuthorizationServer.Tokens seeded = as.login("app");
-        secrets.add(seeded);
-        Path store = dir.resolve("store/tokens.json");
-        AgentCli.Result add = seed(dir, server.mcpUrl, "app", seeded.refreshToken(), store);
-        long refreshesBefore = as.tokenGrants("refresh_token");
-        try (ClientRun with = ClientRun.start(sdk, mode, server.baseUrl, seeded.accessToken(), store, CALLS,
-                INTERVAL_MILLIS, dir).finish()) {
-            secrets.addFromStore(store);
-            assertEquals(0, with.failed, "with the agent no call may fail:\n" + with.output());
-            assertEquals(CALLS, with.ok, with.output());
-            long refreshes = as.tokenGrants("refresh_token") - refreshesBefore;
-            assertTrue(refreshes >= 3, "the run spans over three token lifetimes, so it must refresh: " + refreshes);
-            secrets.assertNotIn(with.process.name(), with.output());
-        }
-        secrets.assertNotIn("mcp-refresh add", add.output());
-        secrets.assertNotIn("oidc-provider", as.output());
-        secrets.assertNotIn("MCP server", server.output());
+        KeepAliveScenario.run(as, server, sdk, mode, work, "MCP transport to " + server.mcpUrl + " takes its tokens");
     }
 
     static Stream<Arguments> revokedTokenApps() {
@@ -142,7 +113,7 @@ class SdkSessionKeepAliveTest {
         AuthorizationServer.Tokens seeded = as.login("app-long");
         secrets.add(seeded);
         Path store = dir.resolve("store/tokens.json");
-        AgentCli.Result add = seed(dir, server.mcpUrl, "app-long", seeded.refreshToken(), store);
+        AgentCli.Result add = KeepAliveScenario.seed(dir, server.mcpUrl, "app-long", seeded.refreshToken(), store);
         try (ClientRun with = ClientRun.start(sdk, mode, server.baseUrl, seeded.accessToken(), store, calls,
                 INTERVAL_MILLIS, dir)) {
             with.process.awaitLine(l -> l.equals("CALL 2 OK"), Duration.ofSeconds(60));
@@ -159,17 +130,6 @@ class SdkSessionKeepAliveTest {
             secrets.assertNotIn(with.process.name(), with.output());
         }
         secrets.assertNotIn("mcp-refresh add", add.output());
-    }
-
-    static AgentCli.Result seed(Path dir, String mcpUrl, String clientId, String refreshToken, Path store)
-            throws Exception {
-        Path rt = dir.resolve("refresh-token.txt");
-        Files.writeString(rt, refreshToken);
-        AgentCli.Result add = AgentCli.run(dir, "add", mcpUrl, "--client-id", clientId, "--refresh-token-file",
-                rt.toString(), "--store", store.toString());
-        assertEquals(0, add.exitCode(), add.output());
-        assertTrue(add.output().contains("token endpoint: "), "the token endpoint is discovered: " + add.output());
-        return add;
     }
 
     private static int rejectedByServer(McpServerProcess server) throws Exception {

@@ -1,0 +1,100 @@
+package dev.mcprefresh.agent.spring.webflux;
+
+import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.oauth.WwwAuthenticate;
+import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.session.CredentialsRegistry;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Mono;
+
+/**
+ * The WebClient counterpart of the decorated java.net.http client: every request to a stored MCP server carries
+ * exactly the current token (replacing any Authorization header), and a 401 is answered by one refresh and one
+ * re-exchange the app never sees. When no token can be had, the app gets the server's own 401, body unread.
+ * Compiled against Spring WebFlux 6.2 and used only through {@code ExchangeFilterLoader}; it uses no API that
+ * changed in Spring 7.
+ */
+public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
+    private static final Optional<Credentials> NONE = Optional.empty();
+
+    private final CredentialsRegistry registry;
+    /** Request URL (without query) -> its store entry, or none: the store is read once per URL. */
+    private final Map<String, Optional<Credentials>> byUrl = new ConcurrentHashMap<>();
+
+    public AuthorizingExchangeFilter(CredentialsRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+        Credentials credentials;
+        String header;
+        try {
+            credentials = credentialsFor(request.url());
+            if (credentials == null) {
+                return next.exchange(request);
+            }
+            header = credentials.header();
+        } catch (Throwable t) {
+            Log.warn("could not authorize a request; it goes out as the app built it", t);
+            return next.exchange(request);
+        }
+        if (header != null) {
+            return send(request, next, credentials, header);
+        }
+        return Mono.defer(() -> Mono.fromFuture(credentials.freshHeader())).map(Optional::of)
+                .defaultIfEmpty(Optional.empty()).onErrorReturn(Optional.empty())
+                .flatMap(h -> h.isPresent() ? send(request, next, credentials, h.get()) : next.exchange(request));
+    }
+
+    private Credentials credentialsFor(URI url) {
+        String key = url.getScheme() + "://" + url.getRawAuthority() + url.getRawPath();
+        Optional<Credentials> found = byUrl.get(key);
+        if (found == null) {
+            found = Optional.ofNullable(registry.find(url));
+            if (byUrl.size() < 1024) {
+                byUrl.put(key, found);
+            }
+            if (found.isPresent()) {
+                Log.info("WebClient requests to " + key + " take their tokens from the store entry "
+                        + found.get().serverUrl());
+            }
+        }
+        return found.orElse(null);
+    }
+
+    private Mono<ClientResponse> send(ClientRequest request, ExchangeFunction next, Credentials credentials,
+            String header) {
+        return next.exchange(withHeader(request, header)).flatMap(response -> {
+            if (response.statusCode().value() != 401 || insufficientScope(response)) {
+                return Mono.just(response);
+            }
+            // Ask for a fresh token before touching the body: without one the app gets this 401 as it came.
+            return Mono.defer(() -> Mono.fromFuture(credentials.onUnauthorized(header))).map(Optional::of)
+                    .defaultIfEmpty(Optional.empty()).onErrorReturn(Optional.empty())
+                    .flatMap(fresh -> fresh.isEmpty() ? Mono.just(response)
+                            : response.releaseBody().then(next.exchange(withHeader(request, fresh.get())))
+                                    .doOnNext(replayed -> {
+                                        if (replayed.statusCode().value() == 401) {
+                                            credentials.freshTokenRejected(fresh.get());
+                                        }
+                                    }));
+        });
+    }
+
+    private static boolean insufficientScope(ClientResponse response) {
+        return "insufficient_scope".equals(WwwAuthenticate.param(response.headers().header("WWW-Authenticate"),
+                "Bearer", "error"));
+    }
+
+    private static ClientRequest withHeader(ClientRequest request, String header) {
+        return ClientRequest.from(request).headers(h -> h.set("Authorization", header)).build();
+    }
+}

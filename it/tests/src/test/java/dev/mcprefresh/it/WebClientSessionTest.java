@@ -1,0 +1,67 @@
+package dev.mcprefresh.it;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Spring WebClient MCP transports with a static bearer header (a WebClient default header, or the app's own filter):
+ * the SDK's mcp-spring-webflux at 0.10 (what Spring AI 1.0 builds) and 0.18 (Spring AI 1.1), and Spring AI 2.0's own
+ * copy, each against a real MCP SDK server and the real authorization server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebClientSessionTest {
+    private Path work;
+    private AuthorizationServer as;
+    private final Map<String, McpServerProcess> servers = new HashMap<>();
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        work = dir;
+        as = AuthorizationServer.start(work);
+    }
+
+    @AfterAll
+    void stop() {
+        servers.values().forEach(McpServerProcess::close);
+        if (as != null) {
+            as.close();
+        }
+    }
+
+    private McpServerProcess server(String sdk, String transport) throws Exception {
+        String key = sdk + "/" + transport;
+        McpServerProcess s = servers.get(key);
+        if (s == null) {
+            s = McpServerProcess.start(sdk, transport, as, work);
+            servers.put(key, s);
+        }
+        return s;
+    }
+
+    static Stream<Arguments> webClientApps() {
+        return Stream.of(
+                Arguments.of("webflux-0.10", "0.10", "sse", "webflux-sse-defaultHeader"),
+                Arguments.of("webflux-0.10", "0.10", "sse", "webflux-sse-filter"),
+                Arguments.of("webflux-0.18", "2.1", "streamable", "webclient-streamable-defaultHeader"),
+                Arguments.of("webflux-0.18", "2.1", "sse", "webflux-sse-defaultHeader"),
+                Arguments.of("spring-ai-webflux-2.0", "2.1", "streamable", "webclient-streamable-defaultHeader"),
+                Arguments.of("spring-ai-webflux-2.0", "2.1", "sse", "webflux-sse-defaultHeader"));
+    }
+
+    @ParameterizedTest(name = "{0}, {3}")
+    @MethodSource("webClientApps")
+    void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app, String serverSdk, String transport,
+            String mode) throws Exception {
+        McpServerProcess server = server(serverSdk, transport);
+        KeepAliveScenario.run(as, server, app, mode, work, "WebClient requests to ");
+    }
+}
