@@ -1,0 +1,46 @@
+package dev.mcprefresh.it;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Spring Boot apps on Spring AI's MCP client starter (1.1.7 on MCP SDK 0.18, and 2.0.0 on SDK 2.0), configured by
+ * properties and given a static bearer header by the customizer bean each version documents. The app starts, calls
+ * a tool, waits past the token's expiry and calls again, over three lifetimes: without the agent it fails, with it
+ * every call succeeds.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SpringAiStarterTest {
+    private Path work;
+    private AuthorizationServer as;
+    private McpServerProcess server;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        work = dir;
+        as = AuthorizationServer.start(work);
+        server = McpServerProcess.start("2.1", "streamable", as, work);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (as != null) {
+            as.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"spring-ai-1.1", "spring-ai-2.0"})
+    void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app) throws Exception {
+        KeepAliveScenario.run(as, server, app, "starter", work,
+                "MCP transport to " + server.mcpUrl + " takes its tokens");
+    }
+}
