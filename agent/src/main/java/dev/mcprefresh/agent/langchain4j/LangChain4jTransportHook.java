@@ -1,5 +1,6 @@
 package dev.mcprefresh.agent.langchain4j;
 
+import dev.mcprefresh.agent.instrument.AppLibrary;
 import dev.mcprefresh.core.http.AuthorizingHttpClient;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.session.Credentials;
@@ -17,11 +18,12 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Runs as a LangChain4j {@code StreamableHttpMcpTransport} starts, before its first request. The transport builds
- * its own java.net.http client in its constructor and keeps it in a final field; the app cannot reach it, so the
- * agent replaces it here, once, with the decorated client. That client replaces the Authorization header LangChain4j
- * adds from its custom headers (it adds, never replaces) and answers 401s inside the body handler, where LangChain4j
- * decides success or failure, so LangChain4j never sees a 401 that a refresh can cure.
+ * Runs as a LangChain4j HTTP transport starts, before its first request. Each transport builds its own client in its
+ * constructor and keeps it in a final field the app cannot reach, so the agent replaces it here, once: the Streamable
+ * HTTP transport's java.net.http client with the decorated client (which answers 401s inside the body handler, where
+ * LangChain4j decides success or failure), the legacy HTTP+SSE transport's OkHttp client with one that has the
+ * agent's interceptor. Either replaces the Authorization header LangChain4j adds from its custom headers (it adds,
+ * never replaces), so LangChain4j never sees a 401 that a refresh can cure.
  *
  * <p>An app that gives the transport its own headers supplier may be refreshing tokens itself: that transport is left
  * alone, said once per server. Never throws.
@@ -33,6 +35,8 @@ public final class LangChain4jTransportHook implements Consumer<Object> {
             return resolve(type);
         }
     };
+    private static final String OKHTTP_CLIENT = "okhttp3.OkHttpClient";
+    private static final String INTERCEPTOR = "dev.mcprefresh.agent.langchain4j.okhttp.AuthorizingInterceptor";
     /** LangChain4j's own suppliers (the map given to customHeaders(Map), or none) are constants. */
     private static final String OWN_SUPPLIERS = "dev.langchain4j.mcp.client.transport.";
 
@@ -63,7 +67,7 @@ public final class LangChain4jTransportHook implements Consumer<Object> {
         if (f == null) {
             return;
         }
-        HttpClient client = (HttpClient) f[0].get(transport);
+        Object client = f[0].get(transport);
         String url = (String) f[1].get(transport);
         if (client == null || client instanceof AuthorizingHttpClient || url == null) {
             return;
@@ -88,7 +92,17 @@ public final class LangChain4jTransportHook implements Consumer<Object> {
             }
             return;
         }
-        f[0].set(transport, AuthorizingHttpClient.wrap(client, credentials, uri));
+        if (client instanceof HttpClient) {
+            f[0].set(transport, AuthorizingHttpClient.wrap((HttpClient) client, credentials, uri));
+        } else if (AppLibrary.sharedWithAgent(OKHTTP_CLIENT, transport.getClass(), "OkHttp")) {
+            // The interceptor finds the entry per request: the legacy transport posts to the endpoint the SSE stream
+            // names, which may differ from the SSE URL.
+            f[0].set(transport, Class.forName(INTERCEPTOR, true, LangChain4jTransportHook.class.getClassLoader())
+                    .getMethod("decorate", Object.class, CredentialsRegistry.class)
+                    .invoke(null, client, credentialsRegistry));
+        } else {
+            return;
+        }
         Log.info("LangChain4j MCP transport to " + uri + " takes its tokens from the store entry "
                 + credentials.serverUrl());
     }
@@ -121,24 +135,22 @@ public final class LangChain4jTransportHook implements Consumer<Object> {
     }
 
     /**
-     * httpClient (final java.net.http.HttpClient), url (String) and the custom headers: customHeaders (a Map, 1.4 to
-     * 1.8) or customHeadersSupplier (a Supplier, then an McpHeadersSupplier); null, logged, for another shape.
+     * The client field (the Streamable HTTP transport's java.net.http {@code httpClient}, or the legacy transport's
+     * OkHttp {@code client}), the URL ({@code url} or {@code sseUrl}) and the custom headers ({@code customHeaders},
+     * a Map in 1.4 to 1.8, or {@code customHeadersSupplier}); null, logged, for another shape.
      */
     private static Field[] resolve(Class<?> type) {
         try {
-            Field client = type.getDeclaredField("httpClient");
-            Field url = type.getDeclaredField("url");
-            Field headers = null;
-            for (String name : new String[] {"customHeadersSupplier", "customHeaders"}) {
-                try {
-                    headers = type.getDeclaredField(name);
-                    break;
-                } catch (NoSuchFieldException absent) {
-                    // the other name, in other versions
-                }
+            Field client = firstField(type, "httpClient", "client");
+            Field url = firstField(type, "url", "sseUrl");
+            Field headers;
+            try {
+                headers = firstField(type, "customHeadersSupplier", "customHeaders");
+            } catch (NoSuchFieldException absent) {
+                headers = null;
             }
-            if (client.getType() != HttpClient.class || url.getType() != String.class
-                    || Modifier.isStatic(client.getModifiers())) {
+            boolean knownClient = client.getType() == HttpClient.class || client.getType().getName().equals(OKHTTP_CLIENT);
+            if (!knownClient || url.getType() != String.class || Modifier.isStatic(client.getModifiers())) {
                 throw new NoSuchFieldException("unexpected field types");
             }
             client.setAccessible(true);
@@ -148,9 +160,20 @@ public final class LangChain4jTransportHook implements Consumer<Object> {
             }
             return new Field[] {client, url, headers};
         } catch (NoSuchFieldException | RuntimeException e) {
-            Log.warn("skipping LangChain4j transports of " + type.getName() + ": it lacks the httpClient/url fields"
+            Log.warn("skipping LangChain4j transports of " + type.getName() + ": it lacks the client and URL fields"
                     + " of the versions the agent knows (a newer version?); they work as they would without the agent");
             return null;
         }
+    }
+
+    private static Field firstField(Class<?> type, String... names) throws NoSuchFieldException {
+        for (String name : names) {
+            try {
+                return type.getDeclaredField(name);
+            } catch (NoSuchFieldException absent) {
+                // the other name, in other versions or transports
+            }
+        }
+        throw new NoSuchFieldException(names[0]);
     }
 }

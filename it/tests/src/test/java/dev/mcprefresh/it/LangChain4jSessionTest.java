@@ -25,12 +25,14 @@ class LangChain4jSessionTest {
     private Path work;
     private AuthorizationServer as;
     private McpServerProcess server;
+    private McpServerProcess sseServer;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         work = dir;
         as = AuthorizationServer.start(work);
         server = McpServerProcess.start("2.1", "streamable", as, work);
+        sseServer = McpServerProcess.start("2.1", "sse", as, work);
     }
 
     @AfterAll
@@ -38,30 +40,35 @@ class LangChain4jSessionTest {
         if (server != null) {
             server.close();
         }
+        if (sseServer != null) {
+            sseServer.close();
+        }
         if (as != null) {
             as.close();
         }
     }
 
     static Stream<Arguments> versions() {
-        return Stream.of(Arguments.of("langchain4j-1.4"), Arguments.of("langchain4j-1.18"));
+        return Stream.of(Arguments.of("langchain4j-1.4", "map"), Arguments.of("langchain4j-1.18", "map"),
+                Arguments.of("langchain4j-1.4", "sse-map"), Arguments.of("langchain4j-1.18", "sse-map"));
     }
 
-    @ParameterizedTest(name = "{0}, customHeaders(Map)")
+    /** "map": StreamableHttpMcpTransport (java.net.http); "sse-map": the legacy HttpMcpTransport (OkHttp). */
+    @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("versions")
-    void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app) throws Exception {
-        KeepAliveScenario.run(as, server, app, "map", work,
-                "LangChain4j MCP transport to " + server.mcpUrl + " takes its tokens");
+    void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app, String mode) throws Exception {
+        McpServerProcess s = mode.startsWith("sse") ? sseServer : server;
+        KeepAliveScenario.run(as, s, app, mode, work, "LangChain4j MCP transport to " + s.baseUrl);
     }
 
     @Test
     void anAppWithItsOwnHeadersSupplierIsLeftAloneAndToldOnce() throws Exception {
         Secrets secrets = new Secrets();
         Path dir = Files.createDirectories(work.resolve("own-supplier"));
-        AuthorizationServer.Tokens seeded = as.login("app");
+        AuthorizationServer.Tokens seeded = as.login("app-long"); // valid throughout: only the stand-down is tested
         secrets.add(seeded);
         Path store = dir.resolve("store/tokens.json");
-        KeepAliveScenario.seed(dir, server.mcpUrl, "app", seeded.refreshToken(), store);
+        KeepAliveScenario.seed(dir, server.mcpUrl, "app-long", seeded.refreshToken(), store);
         long refreshesBefore = as.tokenGrants("refresh_token");
         try (ClientRun with = ClientRun.start("langchain4j-1.18", "supplier", server.baseUrl, seeded.accessToken(),
                 store, 3, 100, dir).finish()) {

@@ -3,11 +3,9 @@ package dev.mcprefresh.agent.spring.webflux;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.oauth.WwwAuthenticate;
 import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.session.CredentialsByUrl;
 import dev.mcprefresh.core.session.CredentialsRegistry;
-import java.net.URI;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -22,14 +20,10 @@ import reactor.core.publisher.Mono;
  * changed in Spring 7.
  */
 public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
-    private static final Optional<Credentials> NONE = Optional.empty();
-
-    private final CredentialsRegistry registry;
-    /** Request URL (without query) -> its store entry, or none: the store is read once per URL. */
-    private final Map<String, Optional<Credentials>> byUrl = new ConcurrentHashMap<>();
+    private final CredentialsByUrl credentialsByUrl;
 
     public AuthorizingExchangeFilter(CredentialsRegistry registry) {
-        this.registry = registry;
+        this.credentialsByUrl = new CredentialsByUrl(registry, "WebClient");
     }
 
     @Override
@@ -37,7 +31,7 @@ public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
         Credentials credentials;
         String header;
         try {
-            credentials = credentialsFor(request.url());
+            credentials = credentialsByUrl.find(request.url());
             if (credentials == null) {
                 return next.exchange(request);
             }
@@ -52,22 +46,6 @@ public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
         return Mono.defer(() -> Mono.fromFuture(credentials.freshHeader())).map(Optional::of)
                 .defaultIfEmpty(Optional.empty()).onErrorReturn(Optional.empty())
                 .flatMap(h -> h.isPresent() ? send(request, next, credentials, h.get()) : next.exchange(request));
-    }
-
-    private Credentials credentialsFor(URI url) {
-        String key = url.getScheme() + "://" + url.getRawAuthority() + url.getRawPath();
-        Optional<Credentials> found = byUrl.get(key);
-        if (found == null) {
-            found = Optional.ofNullable(registry.find(url));
-            if (byUrl.size() < 1024) {
-                byUrl.put(key, found);
-            }
-            if (found.isPresent()) {
-                Log.info("WebClient requests to " + key + " take their tokens from the store entry "
-                        + found.get().serverUrl());
-            }
-        }
-        return found.orElse(null);
     }
 
     private Mono<ClientResponse> send(ClientRequest request, ExchangeFunction next, Credentials credentials,
