@@ -4,19 +4,29 @@ import dev.mcprefresh.core.http.AuthorizingClientBuilder;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.session.Credentials;
 import dev.mcprefresh.core.session.CredentialsRegistry;
+import dev.mcprefresh.agent.instrument.RefreshAwareProviders;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Runs at the entry of an SDK transport builder's {@code build()}: when the store has credentials for the
  * transport's server, the builder's {@code clientBuilder} is replaced by one whose client is decorated, so the
- * transport's only {@code HttpClient} gets a fresh token on every request. A transport without a store entry is
- * left exactly as it was. Never throws.
+ * transport's only {@code HttpClient} gets a fresh token on every request. A transport without a store entry, or
+ * whose app already supplies refreshing tokens (mcp-security's customizers), is left exactly as it was. Never throws.
  */
 public final class SdkBuilderHook implements Consumer<Object> {
+    /** Builder members through which an app may already supply refreshing tokens (SDK 0.11 to 1.x: one customizer;
+     * 2.x: a list, and an authorization error handler). */
+    private static final String[] TOKEN_SOURCES = {"httpRequestCustomizer", "httpRequestCustomizers",
+        "authorizationErrorHandler"};
+
     private final Supplier<CredentialsRegistry> registry;
+    private final Set<String> stoodDownFor = ConcurrentHashMap.newKeySet();
 
     public SdkBuilderHook(Supplier<CredentialsRegistry> registry) {
         this.registry = registry;
@@ -51,7 +61,33 @@ public final class SdkBuilderHook implements Consumer<Object> {
             Log.debug("no store entry for " + url + "; that transport is left as it is");
             return;
         }
+        String provider = refreshAwareProvider(builder);
+        if (provider != null) {
+            if (stoodDownFor.add(credentials.serverUrl())) {
+                Log.info("the app's MCP transport to " + url + " already gets its tokens from " + provider
+                        + ", which refreshes them: the agent leaves that transport alone");
+            }
+            return;
+        }
         fields.setClientBuilder(builder, new AuthorizingClientBuilder(clientBuilder, credentials, url));
         Log.info("MCP transport to " + url + " takes its tokens from the store entry " + credentials.serverUrl());
+    }
+
+    private static String refreshAwareProvider(Object builder) {
+        for (String name : TOKEN_SOURCES) {
+            try {
+                Field f = builder.getClass().getDeclaredField(name);
+                f.setAccessible(true);
+                String found = RefreshAwareProviders.find(f.get(builder));
+                if (found != null) {
+                    return found;
+                }
+            } catch (NoSuchFieldException absent) {
+                // older SDKs have neither
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcprefresh.agent.spring;
 
+import dev.mcprefresh.agent.instrument.RefreshAwareProviders;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.lang.reflect.Field;
@@ -18,10 +19,6 @@ import java.util.function.Supplier;
  * spring-ai-community mcp-security), the agent stands down for that builder and says so once. Never throws.
  */
 public final class WebClientTransportHook implements Consumer<Object> {
-    /** Filters that already get a fresh token per request: two sources of tokens would fight. */
-    private static final String[] REFRESH_AWARE = {"org.springaicommunity.mcp.security.",
-        "org.springframework.security.oauth2.client."};
-
     private final Supplier<CredentialsRegistry> registry;
     private final Set<String> stoodDownFor = ConcurrentHashMap.newKeySet();
 
@@ -76,14 +73,13 @@ public final class WebClientTransportHook implements Consumer<Object> {
                 if (name.equals(filter.getClass().getName())) {
                     return; // builders are reused and cloned: once is enough
                 }
-                for (String prefix : REFRESH_AWARE) {
-                    if (name.startsWith(prefix)) {
-                        if (stoodDownFor.add(name)) {
-                            Log.info("the app's WebClient for " + transport + " already has a refresh-aware filter ("
-                                    + name + "): the agent leaves it alone");
-                        }
-                        return;
+                String provider = RefreshAwareProviders.find(existing);
+                if (provider != null) {
+                    if (stoodDownFor.add(provider)) {
+                        Log.info("the app's WebClient for " + transport + " already has a refresh-aware filter ("
+                                + provider + "): the agent leaves it alone");
                     }
+                    return;
                 }
             }
             list.add(filter);
