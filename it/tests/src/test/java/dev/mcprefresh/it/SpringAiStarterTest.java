@@ -9,7 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Spring Boot apps on Spring AI's MCP client starter (1.1.7 on MCP SDK 0.18, and 2.0.0 on SDK 2.0), configured by
+ * Spring Boot apps on Spring AI's MCP client starter (1.1.0 and 1.1.7, the oldest and newest of the 1.1 line, on
+ * MCP SDK 0.16 and 0.18; 2.0.0 on SDK 2.0), configured by
  * properties and given a static bearer header by the customizer bean each version documents. The app starts, calls
  * a tool, waits past the token's expiry and calls again, over three lifetimes: without the agent it fails, with it
  * every call succeeds.
@@ -38,7 +39,7 @@ class SpringAiStarterTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"spring-ai-1.1", "spring-ai-2.0"})
+    @ValueSource(strings = {"spring-ai-1.1.0", "spring-ai-1.1.7", "spring-ai-2.0"})
     void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app) throws Exception {
         KeepAliveScenario.run(as, server, app, "starter", work,
                 "MCP transport to " + server.mcpUrl + " takes its tokens");

@@ -4,7 +4,7 @@ import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequ
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Spring AI 1.1: a request customizer bean, which the starter hands to every HttpClient transport it builds. */
+/** Spring AI 1.1 (every release of the line): a request customizer bean, which the starter hands to every HttpClient transport it builds. */
 @Configuration
 class StaticHeader {
     @Bean
