@@ -55,11 +55,11 @@ final class Agent {
             return;
         }
         LazyRegistry registry = new LazyRegistry(settings);
-        McpRefreshBridge.transportBuilderHook = new DeferredHook(DeferredHook.Kind.SDK_BUILDER, registry);
-        McpRefreshBridge.transportStartHook = new DeferredHook(DeferredHook.Kind.LANGCHAIN4J_TRANSPORT, registry);
-        McpRefreshBridge.webClientBuilderHook = new DeferredHook(DeferredHook.Kind.SPRING_WEBCLIENT_BUILDER, registry);
+        McpRefreshBridge.transportBuilderHook = new DeferredHook(DeferredHook.SDK_BUILDER, registry);
+        McpRefreshBridge.transportStartHook = new DeferredHook(DeferredHook.LANGCHAIN4J_TRANSPORT, registry);
+        McpRefreshBridge.webClientBuilderHook = new DeferredHook(DeferredHook.SPRING_WEBCLIENT_BUILDER, registry);
         if (attached) {
-            McpRefreshBridge.transportInUseHook = new DeferredHook(DeferredHook.Kind.SDK_RUNNING_TRANSPORT, registry);
+            McpRefreshBridge.transportInUseHook = new DeferredHook(DeferredHook.SDK_RUNNING_TRANSPORT, registry);
         }
         TransformTimings timings = Log.enabled(Log.Level.DEBUG) ? new TransformTimings() : null;
         TransportTransformer transformer = new TransportTransformer(timings, attached, registry);

@@ -13,23 +13,21 @@ import java.util.function.Supplier;
  * premain, so an app without MCP never loads it.
  */
 public final class DeferredHook implements Consumer<Object> {
-    /** Which library's hook this stands for. */
-    public enum Kind {
-        /** MCP Java SDK transport builders. */
-        SDK_BUILDER,
-        /** MCP Java SDK transports built before a late attach. */
-        SDK_RUNNING_TRANSPORT,
-        /** LangChain4j transports, as they start. */
-        LANGCHAIN4J_TRANSPORT,
-        /** Spring WebClient transport builders (SDK mcp-spring-webflux, Spring AI 2.x). */
-        SPRING_WEBCLIENT_BUILDER
-    }
+    // Which library's hook this stands for: int constants, not an enum, so premain loads one class fewer.
+    /** MCP Java SDK transport builders. */
+    public static final int SDK_BUILDER = 0;
+    /** MCP Java SDK transports built before a late attach. */
+    public static final int SDK_RUNNING_TRANSPORT = 1;
+    /** LangChain4j transports, as they start. */
+    public static final int LANGCHAIN4J_TRANSPORT = 2;
+    /** Spring WebClient transport builders (SDK mcp-spring-webflux, Spring AI 2.x). */
+    public static final int SPRING_WEBCLIENT_BUILDER = 3;
 
-    private final Kind kind;
+    private final int kind;
     private final Supplier<CredentialsRegistry> registry;
     private volatile Consumer<Object> hook;
 
-    public DeferredHook(Kind kind, Supplier<CredentialsRegistry> registry) {
+    public DeferredHook(int kind, Supplier<CredentialsRegistry> registry) {
         this.kind = kind;
         this.registry = registry;
     }

@@ -21,7 +21,9 @@ import java.util.Map;
 public final class TransportTransformer implements ClassFileTransformer {
     /** Null unless debug logging is on. */
     private final TransformTimings timings;
-    private final Map<String, Map<String, String>> targets;
+    private final boolean attached;
+    /** Built at the first class under a known package, not in premain: an app without MCP never loads the tables. */
+    private volatile Map<String, Map<String, String>> targets;
 
     /** Run once, on its own thread, when the first MCP client class loads: reads the store while the app goes on. */
     private final Runnable warmUp;
@@ -30,20 +32,31 @@ public final class TransportTransformer implements ClassFileTransformer {
     /** {@code attached}: the agent came after the app started, so already-built transports need fixing too. */
     public TransportTransformer(TransformTimings timings, boolean attached, Runnable warmUp) {
         this.timings = timings;
+        this.attached = attached;
         this.warmUp = warmUp;
-        Map<String, Map<String, String>> all = new HashMap<>(SdkTargets.BUILDERS);
-        all.putAll(LangChain4jTargets.TRANSPORTS);
-        all.putAll(SpringWebClientTargets.BUILDERS);
-        if (attached) {
-            all.putAll(SdkTargets.RUNNING_TRANSPORTS);
-        }
-        this.targets = Map.copyOf(all);
     }
 
     public boolean isTarget(String internalName) {
+        // The package names are compile-time constants: this check loads none of the table classes.
         return internalName != null && (internalName.startsWith(SdkTargets.PACKAGE)
                 || internalName.startsWith(LangChain4jTargets.PACKAGE)
-                || internalName.startsWith(SpringWebClientTargets.SPRING_AI_PACKAGE)) && targets.containsKey(internalName);
+                || internalName.startsWith(SpringWebClientTargets.SPRING_AI_PACKAGE))
+                && targets().containsKey(internalName);
+    }
+
+    private Map<String, Map<String, String>> targets() {
+        Map<String, Map<String, String>> t = targets;
+        if (t == null) {
+            Map<String, Map<String, String>> all = new HashMap<>(SdkTargets.BUILDERS);
+            all.putAll(LangChain4jTargets.TRANSPORTS);
+            all.putAll(SpringWebClientTargets.BUILDERS);
+            if (attached) {
+                all.putAll(SdkTargets.RUNNING_TRANSPORTS);
+            }
+            t = Map.copyOf(all);
+            targets = t;
+        }
+        return t;
     }
 
     @Override
@@ -88,6 +101,6 @@ public final class TransportTransformer implements ClassFileTransformer {
 
     private byte[] instrument(String className, byte[] bytes) {
         // In its own class: ASM loads only when a target class appears, not in premain.
-        return EntryCallInstrumenter.instrument(className, bytes, targets.get(className));
+        return EntryCallInstrumenter.instrument(className, bytes, targets().get(className));
     }
 }
