@@ -9,9 +9,6 @@ import dev.mcprefresh.core.LogCapture;
 import dev.mcprefresh.core.LoopbackServer;
 import dev.mcprefresh.core.LoopbackServer.Reply;
 import dev.mcprefresh.core.log.Log;
-import dev.mcprefresh.core.oauth.OAuthHttp;
-import dev.mcprefresh.core.oauth.TokenEndpointClient;
-import dev.mcprefresh.core.session.Credentials;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
@@ -22,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +26,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,15 +65,7 @@ class DebugRedactionTest {
                     .clientSecret("cs-SECRET").authMethod(TokenRecord.AUTH_BASIC).accessToken("at-SECRET-stored")
                     .refreshToken("rt-SECRET-stored").expiresAt(Instant.now().plusSeconds(3600)).updatedAt(Instant.now())
                     .build();
-            store.update(c -> {
-                c.put(record);
-                return null;
-            });
-            Credentials credentials = new Credentials(record, store, new TokenEndpointClient(
-                    new OAuthHttp(Duration.ofSeconds(5)), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(60),
-                    Executors.newCachedThreadPool());
-            HttpClient client = new AuthorizingClientBuilder(HttpClient.newBuilder(), credentials, URI.create(server))
-                    .build();
+            HttpClient client = DecoratedClients.of(store, record);
 
             accepted.add("at-SECRET-1");
             assertEquals(200, call(client, server).statusCode(), "401, refresh with rotation, replay");

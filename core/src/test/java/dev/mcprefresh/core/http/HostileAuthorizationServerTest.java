@@ -9,9 +9,6 @@ import dev.mcprefresh.core.LogCapture;
 import dev.mcprefresh.core.LoopbackServer;
 import dev.mcprefresh.core.LoopbackServer.Reply;
 import dev.mcprefresh.core.log.Log;
-import dev.mcprefresh.core.oauth.OAuthHttp;
-import dev.mcprefresh.core.oauth.TokenEndpointClient;
-import dev.mcprefresh.core.session.Credentials;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
 import java.net.URI;
@@ -19,14 +16,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,15 +71,7 @@ class HostileAuthorizationServerTest {
                 .clientId("c").clientSecret(CLIENT_SECRET).authMethod(TokenRecord.AUTH_POST)
                 .accessToken("at-SECRET-stored-but-revoked").expiresAt(Instant.now().plusSeconds(3600))
                 .updatedAt(Instant.now()).refreshToken(STORED_REFRESH).build();
-        store.update(c -> {
-            c.put(record);
-            return null;
-        });
-        Credentials credentials = new Credentials(record, store, new TokenEndpointClient(
-                new OAuthHttp(Duration.ofSeconds(5)), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(60),
-                Executors.newCachedThreadPool());
-        return new AuthorizingClientBuilder(HttpClient.newBuilder(), credentials, URI.create(mcp.base() + "/mcp"))
-                .build();
+        return DecoratedClients.of(store, record);
     }
 
     private HttpResponse<String> call(HttpClient client) throws Exception {

@@ -22,29 +22,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LangChain4jSessionTest {
-    private Path work;
+    private ItServers servers;
     private AuthorizationServer as;
     private McpServerProcess server;
-    private McpServerProcess sseServer;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        work = dir;
-        as = AuthorizationServer.start(work);
-        server = McpServerProcess.start("2.1", "streamable", as, work);
-        sseServer = McpServerProcess.start("2.1", "sse", as, work);
+        servers = ItServers.start(dir);
+        as = servers.as;
+        server = servers.mcp("2.1", "streamable");
     }
 
     @AfterAll
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (sseServer != null) {
-            sseServer.close();
-        }
-        if (as != null) {
-            as.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -57,14 +49,14 @@ class LangChain4jSessionTest {
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("versions")
     void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app, String mode) throws Exception {
-        McpServerProcess s = mode.startsWith("sse") ? sseServer : server;
-        KeepAliveScenario.run(as, s, app, mode, work, "LangChain4j MCP transport to " + s.baseUrl);
+        McpServerProcess s = servers.mcp("2.1", mode.startsWith("sse") ? "sse" : "streamable");
+        KeepAliveScenario.run(as, s, app, mode, servers.work, "LangChain4j MCP transport to " + s.baseUrl);
     }
 
     @Test
     void anAppWithItsOwnHeadersSupplierIsLeftAloneAndToldOnce() throws Exception {
         Secrets secrets = new Secrets();
-        Path dir = Files.createDirectories(work.resolve("own-supplier"));
+        Path dir = Files.createDirectories(servers.work.resolve("own-supplier"));
         AuthorizationServer.Tokens seeded = as.login("app-long"); // valid throughout: only the stand-down is tested
         secrets.add(seeded);
         Path store = dir.resolve("store/tokens.json");

@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,32 +30,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SdkSessionKeepAliveTest {
     private static final long INTERVAL_MILLIS = KeepAliveScenario.INTERVAL_MILLIS;
 
-    private Path work;
+    private ItServers servers;
     private AuthorizationServer as;
-    private final Map<String, McpServerProcess> servers = new HashMap<>();
 
     @BeforeAll
     void startAuthorizationServer(@TempDir Path dir) throws Exception {
-        work = dir;
-        as = AuthorizationServer.start(work);
+        servers = ItServers.start(dir);
+        as = servers.as;
     }
 
     @AfterAll
     void stopAll() {
-        servers.values().forEach(McpServerProcess::close);
-        if (as != null) {
-            as.close();
+        if (servers != null) {
+            servers.close();
         }
-    }
-
-    private McpServerProcess server(String sdk, String transport) throws Exception {
-        String key = sdk + "/" + transport;
-        McpServerProcess s = servers.get(key);
-        if (s == null) {
-            s = McpServerProcess.start(sdk, transport, as, work);
-            servers.put(key, s);
-        }
-        return s;
     }
 
     static Stream<Arguments> staticHeaderApps() {
@@ -77,8 +63,8 @@ class SdkSessionKeepAliveTest {
     @MethodSource("staticHeaderApps")
     void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String sdk, String transport, String mode)
             throws Exception {
-        McpServerProcess server = server(sdk, transport);
-        KeepAliveScenario.run(as, server, sdk, mode, work, "MCP transport to " + server.mcpUrl + " takes its tokens");
+        McpServerProcess server = servers.mcp(sdk, transport);
+        KeepAliveScenario.run(as, server, sdk, mode, servers.work, "MCP transport to " + server.mcpUrl + " takes its tokens");
     }
 
     static Stream<Arguments> revokedTokenApps() {
@@ -94,9 +80,9 @@ class SdkSessionKeepAliveTest {
     @ParameterizedTest(name = "SDK {0}, {2}")
     @MethodSource("revokedTokenApps")
     void tokenRevokedBeforeExpiryIsReplacedOnTheFirst401(String sdk, String transport, String mode) throws Exception {
-        McpServerProcess server = server(sdk, transport);
+        McpServerProcess server = servers.mcp(sdk, transport);
         Secrets secrets = new Secrets();
-        Path dir = Files.createDirectories(work.resolve("revoked-" + sdk + "-" + mode));
+        Path dir = Files.createDirectories(servers.work.resolve("revoked-" + sdk + "-" + mode));
         int calls = 5;
 
         AuthorizationServer.Tokens plain = as.login("app-long");

@@ -17,31 +17,25 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpringAiStarterTest {
-    private Path work;
-    private AuthorizationServer as;
-    private McpServerProcess server;
+    private ItServers servers;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        work = dir;
-        as = AuthorizationServer.start(work);
-        server = McpServerProcess.start("2.1", "streamable", as, work);
+        servers = ItServers.start(dir);
     }
 
     @AfterAll
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (as != null) {
-            as.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"spring-ai-1.1.0", "spring-ai-1.1.7", "spring-ai-2.0"})
     void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app) throws Exception {
-        KeepAliveScenario.run(as, server, app, "starter", work,
+        McpServerProcess server = servers.mcp("2.1", "streamable");
+        KeepAliveScenario.run(servers.as, server, app, "starter", servers.work,
                 "MCP transport to " + server.mcpUrl + " takes its tokens");
     }
 }

@@ -1,8 +1,6 @@
 package dev.mcprefresh.it;
 
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,32 +17,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebClientSessionTest {
-    private Path work;
-    private AuthorizationServer as;
-    private final Map<String, McpServerProcess> servers = new HashMap<>();
+    private ItServers servers;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        work = dir;
-        as = AuthorizationServer.start(work);
+        servers = ItServers.start(dir);
     }
 
     @AfterAll
     void stop() {
-        servers.values().forEach(McpServerProcess::close);
-        if (as != null) {
-            as.close();
+        if (servers != null) {
+            servers.close();
         }
-    }
-
-    private McpServerProcess server(String sdk, String transport) throws Exception {
-        String key = sdk + "/" + transport;
-        McpServerProcess s = servers.get(key);
-        if (s == null) {
-            s = McpServerProcess.start(sdk, transport, as, work);
-            servers.put(key, s);
-        }
-        return s;
     }
 
     static Stream<Arguments> webClientApps() {
@@ -61,7 +45,7 @@ class WebClientSessionTest {
     @MethodSource("webClientApps")
     void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app, String serverSdk, String transport,
             String mode) throws Exception {
-        McpServerProcess server = server(serverSdk, transport);
-        KeepAliveScenario.run(as, server, app, mode, work, "WebClient requests to ");
+        KeepAliveScenario.run(servers.as, servers.mcp(serverSdk, transport), app, mode, servers.work,
+                "WebClient requests to ");
     }
 }
