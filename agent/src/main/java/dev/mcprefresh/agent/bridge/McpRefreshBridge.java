@@ -23,51 +23,30 @@ public final class McpRefreshBridge {
 
     /** Called from the instrumented {@code build()}; never throws. */
     public static void beforeBuild(Object builder) {
-        Consumer<Object> hook = transportBuilderHook;
-        if (hook == null) {
-            return;
-        }
-        try {
-            hook.accept(builder);
-        } catch (Throwable ignored) {
-            // The hook logs its own failures; nothing may reach the app.
-        }
+        dispatch(transportBuilderHook, builder);
     }
 
     /** Called from an instrumented transport's sendMessage/connect after a late attach; never throws. */
     public static void transportInUse(Object transport) {
-        Consumer<Object> hook = transportInUseHook;
-        if (hook == null) {
-            return;
-        }
-        try {
-            hook.accept(transport);
-        } catch (Throwable ignored) {
-            // The hook logs its own failures; nothing may reach the app.
-        }
+        dispatch(transportInUseHook, transport);
     }
 
     /** Called from an instrumented WebClient transport builder's {@code build()}; never throws. */
     public static void beforeWebClientBuild(Object builder) {
-        Consumer<Object> hook = webClientBuilderHook;
-        if (hook == null) {
-            return;
-        }
-        try {
-            hook.accept(builder);
-        } catch (Throwable ignored) {
-            // The hook logs its own failures; nothing may reach the app.
-        }
+        dispatch(webClientBuilderHook, builder);
     }
 
     /** Called from an instrumented transport's start method; never throws. */
     public static void transportStarting(Object transport) {
-        Consumer<Object> hook = transportStartHook;
+        dispatch(transportStartHook, transport);
+    }
+
+    private static void dispatch(Consumer<Object> hook, Object target) {
         if (hook == null) {
             return;
         }
         try {
-            hook.accept(transport);
+            hook.accept(target);
         } catch (Throwable ignored) {
             // The hook logs its own failures; nothing may reach the app.
         }
