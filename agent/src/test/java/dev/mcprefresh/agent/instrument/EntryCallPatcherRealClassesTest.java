@@ -1,0 +1,129 @@
+package dev.mcprefresh.agent.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The patcher against real-world bytecode: every instance method of every class of a library gets the entry call,
+ * then the JVM's verifier checks each patched class (switches, exception tables, uninitialized-object frames, long
+ * methods: whatever javac and other compilers wrote there) and ASM reads it back as a second opinion.
+ */
+class EntryCallPatcherRealClassesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mcp-core", "reactor-core", "jackson-databind", "byte-buddy-1"})
+    void everyInstanceMethodOfALibraryTakesTheCallAndEveryClassStillVerifies(String jarName) throws Exception {
+        File jar = onClassPath(jarName);
+        Map<String, byte[]> original = new HashMap<>();
+        Map<String, byte[]> patched = new HashMap<>();
+        int methods = 0;
+        try (JarFile file = new JarFile(jar)) {
+            for (JarEntry e : java.util.Collections.list(file.entries())) {
+                String path = e.getName();
+                if (!path.endsWith(".class") || path.contains("-info") || path.startsWith("META-INF/")) {
+                    continue;
+                }
+                byte[] bytes = file.getInputStream(e).readAllBytes();
+                String name = path.substring(0, path.length() - 6).replace('/', '.');
+                Map<String, String> targets = instanceMethods(bytes);
+                original.put(name, bytes);
+                byte[] result = targets.isEmpty() ? bytes : EntryCallPatcher.patch(bytes, targets);
+                assertNotNull(result, name);
+                new ClassReader(result).accept(new ClassWriter(0), ClassReader.EXPAND_FRAMES); // ASM's reading
+                patched.put(name, result);
+                methods += targets.size();
+            }
+        }
+        ClassLoader plain = new JarClasses(original);
+        ClassLoader withCalls = new JarClasses(patched);
+        int verified = 0;
+        List<String> failures = new ArrayList<>();
+        for (String name : original.keySet()) {
+            String before = link(plain, name);
+            String after = link(withCalls, name);
+            if (before == null && after == null) {
+                verified++;
+            } else if (before == null || !after.equals(before)) {
+                failures.add(name + ": " + after);
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " classes broken, e.g. "
+                + failures.subList(0, Math.min(5, failures.size())));
+        assertTrue(methods > 300 && verified > 100, jarName + ": " + methods + " methods, " + verified + " verified");
+    }
+
+    /** Null when the class loads and links (verification included), else the error's class name. */
+    private static String link(ClassLoader loader, String name) {
+        try {
+            Class.forName(name, false, loader).getDeclaredMethods(); // links the class, so the verifier runs
+            return null;
+        } catch (VerifyError | ClassFormatError e) {
+            return e.toString();
+        } catch (Throwable e) {
+            return e.getClass().getName(); // a missing optional dependency: the same with or without the call
+        }
+    }
+
+    private static Map<String, String> instanceMethods(byte[] bytes) {
+        Map<String, String> targets = new HashMap<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0
+                        && !name.equals("<init>")) {
+                    targets.put(name + descriptor, "beforeBuild");
+                }
+                return null;
+            }
+        }, ClassReader.SKIP_CODE);
+        return targets;
+    }
+
+    private static File onClassPath(String jarName) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            File f = new File(entry);
+            if (f.getName().startsWith(jarName) && f.getName().endsWith(".jar")) {
+                return f;
+            }
+        }
+        throw new AssertionError(jarName + " is not on the test class path");
+    }
+
+    /** Defines the library's classes itself (child-first), so each is verified from the bytes given. */
+    private static final class JarClasses extends ClassLoader {
+        private final Map<String, byte[]> classes;
+
+        JarClasses(Map<String, byte[]> classes) {
+            super(EntryCallPatcherRealClassesTest.class.getClassLoader());
+            this.classes = classes;
+        }
+
+        @Override
+        protected synchronized Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            byte[] bytes = classes.get(name);
+            if (bytes == null) {
+                return super.loadClass(name, resolve);
+            }
+            Class<?> c = findLoadedClass(name);
+            return c != null ? c : defineClass(name, bytes, 0, bytes.length);
+        }
+    }
+
+}
