@@ -194,6 +194,7 @@ public final class Credentials {
     /** Returns the new state, or null when nothing usable came of it. */
     private TokenState refreshUnderLock(TokenState stale, boolean early) {
         RefreshOutcome outcome;
+        TokenRecord[] answered = new TokenRecord[1]; // the server's answer, should the store write then fail
         try {
             outcome = store.update(contents -> {
                 TokenRecord onDisk = contents.get(serverUrl);
@@ -219,7 +220,10 @@ public final class Credentials {
                     Instant at = clock.instant();
                     TokenResponse response = tokenClient.refresh(onDisk);
                     TokenRecord updated = response.applyTo(onDisk, at);
-                    contents.put(updated); // written and fsync'd before anyone uses the new token
+                    answered[0] = updated;
+                    // Written and fsync'd before anyone uses the new token: a process that exits right after its
+                    // request cannot take the only copy of a rotated refresh token with it.
+                    contents.put(updated);
                     return RefreshOutcome.refreshed(updated, response.refreshToken() == null, response.note());
                 } catch (TokenEndpointException e) {
                     if (e.rotatedRefreshToken() != null) {
@@ -238,6 +242,14 @@ public final class Credentials {
                 }
             });
         } catch (StoreException e) {
+            if (answered[0] != null && new TokenState(answered[0], skew).header != null) {
+                // The server has answered and may have rotated the refresh token: memory is the only copy left.
+                Log.warn("the new token for " + serverUrl + " could not be saved (" + e.getMessage() + "); this"
+                        + " process goes on with it, but other processes sharing the store and a restart may need a"
+                        + " new login if the server rotated the refresh token");
+                resetBackoff();
+                return new TokenState(answered[0], skew);
+            }
             outcome = RefreshOutcome.failed(e.getMessage(), false);
         }
         return apply(outcome, stale);

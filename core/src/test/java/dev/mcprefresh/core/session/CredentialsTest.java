@@ -12,6 +12,7 @@ import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,6 +118,37 @@ class CredentialsTest {
         assertEquals("at-1", stored.accessToken());
         assertEquals("rt-1", stored.refreshToken(), "the rotated refresh token is persisted");
         assertEquals("mcp", stored.scope(), "scope kept when the response omits it");
+    }
+
+    @Test
+    void aNewTokenThatCannotBeSavedIsKeptInMemoryAndSaidOnce() throws Exception {
+        Path file = dir.resolve("tokens.json");
+        // While the token request is out, the store becomes a symbolic link, which the store refuses to write through.
+        as.route("/token", r -> {
+            Path elsewhere = dir.resolve("elsewhere.json");
+            Files.move(file, elsewhere);
+            Files.createSymbolicLink(file, elsewhere);
+            return Reply.json(200, "{\"access_token\":\"at-1\",\"expires_in\":60,\"refresh_token\":\"rt-1\","
+                    + "\"token_type\":\"Bearer\"}");
+        });
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        dev.mcprefresh.core.log.Log.setOutput(new java.io.PrintStream(log, true));
+        try {
+            assertEquals("Bearer at-1", c.freshHeader().get(5, TimeUnit.SECONDS));
+            assertEquals("Bearer at-1", c.header(), "the answer is kept: the rotated refresh token lives on in memory");
+            assertEquals("rt-1", c.record().refreshToken());
+            String[] lines = log.toString().trim().split("\\n");
+            assertEquals(1, lines.length, log.toString());
+            assertTrue(lines[0].contains("WARN the new token for " + URL + " could not be saved"), lines[0]);
+            assertTrue(lines[0].contains("symbolic link"), lines[0]);
+            assertFalse(lines[0].contains("at-1") || lines[0].contains("rt-1"), "no token in the line");
+            assertEquals(1, as.hits("/token"));
+        } finally {
+            dev.mcprefresh.core.log.Log.setOutput(System.err);
+        }
     }
 
     @Test

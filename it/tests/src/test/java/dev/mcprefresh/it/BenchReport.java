@@ -41,6 +41,29 @@ final class BenchReport {
         return percentile(values, 50);
     }
 
+    /** Element-wise {@code a[i] - b[i]}: the paired differences of two variants run in the same rounds. */
+    static double[] minus(double[] a, double[] b) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        return d;
+    }
+
+    /**
+     * A distribution-free 95 % confidence interval of the median (order statistics, normal approximation of the
+     * binomial): {lower, upper}. Nothing about the noise's shape is assumed.
+     */
+    static double[] medianInterval(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        double half = 0.98 * Math.sqrt(n); // 1.96 * sqrt(n) / 2
+        int lower = Math.max(0, (int) Math.floor(n / 2.0 - half) - 1);
+        int upper = Math.min(n - 1, (int) Math.ceil(n / 2.0 + half) - 1);
+        return new double[] {sorted[lower], sorted[upper]};
+    }
+
     /** Nearest-rank percentile. */
     static double percentile(double[] values, double p) {
         double[] sorted = values.clone();

@@ -36,6 +36,7 @@ class StartupBenchmark {
     private static final Pattern STATS = Pattern.compile("STATS heap=(\\d+) classes=(\\d+)");
     private static final Pattern COST = Pattern.compile("cost: .*");
     private static final Pattern CPU = Pattern.compile("CPU (\\d+)");
+    private static final Pattern MAIN_CPU = Pattern.compile("MAINCPU (\\d+) UPTIME (\\d+)");
 
     @TempDir
     Path work;
@@ -62,8 +63,10 @@ class StartupBenchmark {
         List<String> names = new ArrayList<>(variants.keySet());
         Map<String, double[]> millis = new LinkedHashMap<>();
         Map<String, double[]> cpu = new LinkedHashMap<>();
+        Map<String, double[]> mainCpu = new LinkedHashMap<>();
         names.forEach(n -> millis.put(n, new double[ROUNDS]));
         names.forEach(n -> cpu.put(n, new double[ROUNDS]));
+        names.forEach(n -> mainCpu.put(n, new double[ROUNDS]));
         for (int i = 0; i < 2; i++) { // warm the OS file cache and the CDS archive mapping
             for (String n : names) {
                 run(n, variants.get(n), base, false);
@@ -77,22 +80,36 @@ class StartupBenchmark {
                 Matcher c = CPU.matcher(r.output);
                 assertTrue(c.find(), r.output);
                 cpu.get(n)[round] = Long.parseLong(c.group(1));
+                Matcher m = MAIN_CPU.matcher(r.output);
+                assertTrue(m.find(), r.output);
+                mainCpu.get(n)[round] = Long.parseLong(m.group(1)) / 1000.0;
             }
         }
         BenchReport report = new BenchReport("startup");
         report.line("");
-        report.line("| app / agent | median wall time | added | median CPU time | added |");
-        report.line("|---|---|---|---|---|");
+        report.line("| app / agent | median wall time | added (paired, 95 %% CI) | median CPU time | added"
+                + " | main thread CPU | added (paired, 95 %% CI) |");
+        report.line("|---|---|---|---|---|---|---|");
         for (String n : names) {
-            String none = n.substring(0, n.indexOf(" / ")) + " / no agent";
-            double wall = BenchReport.median(millis.get(n));
-            double cpuTime = BenchReport.median(cpu.get(n));
-            report.line("| %s | %.0f ms | %+.0f ms | %.0f ms | %+.0f ms |", n, wall,
-                    wall - BenchReport.median(millis.get(none)), cpuTime, cpuTime - BenchReport.median(cpu.get(none)));
+            String app = n.substring(0, n.indexOf(" / "));
+            String none = app + " / no agent";
+            report.line("| %s | %.0f ms | %s | %.0f ms | %+.0f ms | %.1f ms | %s |", n,
+                    BenchReport.median(millis.get(n)), added(millis, n, none),
+                    BenchReport.median(cpu.get(n)), BenchReport.median(cpu.get(n)) - BenchReport.median(cpu.get(none)),
+                    BenchReport.median(mainCpu.get(n)), added(mainCpu, n, none));
+        }
+        for (String app : List.of("mcp", "plain")) {
+            String noop = app + " / do-nothing agent";
+            String full = app + " / mcp-refresh";
+            report.line("");
+            report.line("%s app, mcp-refresh over the do-nothing agent: wall %s, main thread CPU %s", app,
+                    added(millis, full, noop), added(mainCpu, full, noop));
         }
         report.line("");
-        report.line("(%d rounds, variants alternating; wall time from process start to exit, CPU time of the whole"
-                + " process (all threads) as the JVM reports it just before exit)", ROUNDS);
+        report.line("(%d rounds, variants alternating; wall time from process start to exit; CPU time of the whole"
+                + " process and of the main thread as the JVM reports them just before exit; 'added' is the median"
+                + " of the per-round differences to the baseline run in the same round, with a distribution-free"
+                + " 95 %% confidence interval of that median)", ROUNDS);
         report.line("");
         report.line("| app / agent | heap retained after start (after full GC) | loaded classes |");
         report.line("|---|---|---|");
@@ -119,6 +136,13 @@ class StartupBenchmark {
         report.line("");
         report.line("agent jar: %.2f MB", Files.size(ItEnv.agentJar()) / 1e6);
         report.write();
+    }
+
+    /** The median of the per-round differences of {@code variant} to {@code baseline}, with its 95 % interval. */
+    private static String added(Map<String, double[]> figures, String variant, String baseline) {
+        double[] d = BenchReport.minus(figures.get(variant), figures.get(baseline));
+        double[] ci = BenchReport.medianInterval(d);
+        return String.format(java.util.Locale.ROOT, "%+.1f ms [%+.1f, %+.1f]", BenchReport.median(d), ci[0], ci[1]);
     }
 
     private record Run(double millis, String output) {
