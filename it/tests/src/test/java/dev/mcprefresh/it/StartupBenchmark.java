@@ -99,11 +99,11 @@ class StartupBenchmark {
                     BenchReport.median(mainCpu.get(n)), added(mainCpu, n, none));
         }
         for (String app : List.of("mcp", "plain")) {
-            String noop = app + " / do-nothing agent";
+            String nothing = app + " / do-nothing agent";
             String full = app + " / mcp-refresh";
             report.line("");
             report.line("%s app, mcp-refresh over the do-nothing agent: wall %s, main thread CPU %s", app,
-                    added(millis, full, noop), added(mainCpu, full, noop));
+                    added(millis, full, nothing), added(mainCpu, full, nothing));
         }
         report.line("");
         report.line("(%d rounds, variants alternating; wall time from process start to exit; CPU time of the whole"
