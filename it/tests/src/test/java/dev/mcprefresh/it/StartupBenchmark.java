@@ -87,8 +87,8 @@ class StartupBenchmark {
         }
         BenchReport report = new BenchReport("startup");
         report.line("");
-        report.line("| app / agent | median wall time | added (paired, 95 %% CI) | median CPU time | added"
-                + " | main thread CPU | added (paired, 95 %% CI) |");
+        report.line("| app / agent | median wall time | added (paired, 95 % CI) | median CPU time | added"
+                + " | main thread CPU | added (paired, 95 % CI) |");
         report.line("|---|---|---|---|---|---|---|");
         for (String n : names) {
             String app = n.substring(0, n.indexOf(" / "));
@@ -169,14 +169,21 @@ class StartupBenchmark {
         return new Run(millis, output);
     }
 
-    /** A jar whose manifest names {@code NoopAgent} (on the app's class path) as its Premain-Class. */
+    /**
+     * {@link DoNothingAgent} alone in a jar of its own, off the app's class path: a baseline agent that has to be
+     * found in its own jar as a real one does (one whose class sat on the app's class path would skip that cost).
+     */
     private Path noopAgentJar() throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", ItEnv.APP_PACKAGE + ".NoopAgent");
-        Path jar = work.resolve("noop-agent.jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
-            j.flush();
+        manifest.getMainAttributes().putValue("Premain-Class", DoNothingAgent.class.getName());
+        String entry = DoNothingAgent.class.getName().replace('.', '/') + ".class";
+        Path jar = work.resolve("do-nothing-agent.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest);
+             java.io.InputStream in = DoNothingAgent.class.getClassLoader().getResourceAsStream(entry)) {
+            j.putNextEntry(new java.util.jar.JarEntry(entry));
+            in.transferTo(j);
+            j.closeEntry();
         }
         return jar;
     }
