@@ -2,6 +2,7 @@ package dev.mcprefresh.agent;
 
 import dev.mcprefresh.agent.bridge.McpRefreshBridge;
 import dev.mcprefresh.agent.instrument.DeferredHook;
+import dev.mcprefresh.agent.instrument.McpClassPath;
 import dev.mcprefresh.agent.instrument.TransportTransformer;
 import dev.mcprefresh.agent.instrument.TransformTimings;
 import dev.mcprefresh.core.config.Setting;
@@ -14,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Start-up: settings, the bridge's hook, one class-file transformer. Nothing here loads ByteBuddy, parses a class
- * or reads the store: that waits until an MCP transport class is loaded or built, so an app that never uses MCP pays
- * only for this method.
+ * Start-up: settings, the bridge's hook, one class-file transformer, registered only when an MCP client library can
+ * load ({@link McpClassPath}). Nothing here parses a class or reads the store: that waits until an MCP transport class
+ * is loaded or built.
  */
 final class Agent {
     private static final String STARTED = "mcp.refresh.agent.started";
@@ -24,7 +25,12 @@ final class Agent {
     private Agent() {
     }
 
-    static synchronized void start(String args, Instrumentation inst, boolean attached) {
+    static void start(String args, Instrumentation inst, boolean attached) {
+        start(args, inst, attached, ClassLoader.getSystemClassLoader());
+    }
+
+    /** {@code appLoader}: where the app's libraries are looked for (the system class loader, but for tests). */
+    static synchronized void start(String args, Instrumentation inst, boolean attached, ClassLoader appLoader) {
         long started = System.nanoTime();
         if (System.getProperty(STARTED) != null) {
             Log.info("the agent is already running in this JVM; ignoring the second start");
@@ -54,6 +60,17 @@ final class Agent {
             Log.info("disabled by " + Setting.ENABLED.key() + "=false");
             return;
         }
+        if (!attached && !instrumentAlways(settings)
+                && McpClassPath.marker(appLoader) == null) {
+            Log.info("no MCP client library on the class path: the agent stays idle and costs nothing further (for"
+                    + " libraries the app loads through its own class loaders, set " + Setting.INSTRUMENT.key()
+                    + "=always)");
+            if (Log.enabled(Log.Level.DEBUG)) {
+                Log.debug(String.format(java.util.Locale.ROOT, "cost: premain %.2f ms; no transformer",
+                        (System.nanoTime() - started) / 1e6));
+            }
+            return;
+        }
         LazyRegistry registry = new LazyRegistry(settings);
         McpRefreshBridge.transportBuilderHook = new DeferredHook(DeferredHook.SDK_BUILDER, registry);
         McpRefreshBridge.transportStartHook = new DeferredHook(DeferredHook.LANGCHAIN4J_TRANSPORT, registry);
@@ -74,6 +91,16 @@ final class Agent {
         if (timings != null) {
             timings.premainTook(System.nanoTime() - started);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.debug(timings.summary()), "mcp-refresh-timings"));
+        }
+    }
+
+    /** {@code instrument=always}; a bad value is said once and read as the default, auto. */
+    private static boolean instrumentAlways(Settings settings) {
+        try {
+            return settings.instrumentAlways();
+        } catch (IllegalArgumentException e) {
+            Log.warn(e.getMessage() + "; using auto");
+            return false;
         }
     }
 

@@ -92,6 +92,39 @@ class AgentStartTest {
         assertTrue(l.get(2).contains("mcp.refresh.allow.insecure.http must be true or false") && l.get(2).contains("using false"), l.get(2));
     }
 
+    /** A class loader that sees no library at all (the bootstrap's parent only). */
+    private static ClassLoader noLibraries() {
+        return new java.net.URLClassLoader(new java.net.URL[0], null);
+    }
+
+    @Test
+    void anAppWithoutAnMcpLibraryGetsNoTransformerAndOneLineSaysHowToForceIt() {
+        Agent.start("store=/tmp/x", instrumentation(), false, noLibraries());
+        assertEquals(List.of(), instrumentationCalls, "no transformer: the JVM's class loading costs nothing more");
+        assertEquals(1, lines().size(), lines().toString());
+        assertTrue(lines().get(0).startsWith("[mcp-refresh] INFO no MCP client library on the class path")
+                && lines().get(0).contains("mcp.refresh.instrument=always"), lines().get(0));
+        assertNull(McpRefreshBridge.transportBuilderHook);
+    }
+
+    @Test
+    void instrumentAlwaysRegistersTheTransformerWhateverTheClassPath() {
+        Agent.start("store=/tmp/x,instrument=always", instrumentation(), false, noLibraries());
+        assertEquals(List.of("addTransformer"), instrumentationCalls);
+        assertEquals(List.of(), lines());
+    }
+
+    @Test
+    void anMcpLibraryOnTheClassPathIsFoundAndABadInstrumentValueIsReadAsAuto() {
+        assertTrue(dev.mcprefresh.agent.instrument.McpClassPath.marker(getClass().getClassLoader())
+                .startsWith("io/modelcontextprotocol/"), "the SDK on the test class path");
+        assertNull(dev.mcprefresh.agent.instrument.McpClassPath.marker(noLibraries()));
+        Agent.start("store=/tmp/x,instrument=sometimes", instrumentation(), false, getClass().getClassLoader());
+        assertEquals(List.of("addTransformer"), instrumentationCalls);
+        assertEquals(List.of("[mcp-refresh] WARN mcp.refresh.instrument must be auto or always, not 'sometimes';"
+                + " using auto"), lines());
+    }
+
     @Test
     void aStorePathThatCannotBeUsedLeavesTransportsAloneAndIsSaidOnce() {
         Agent.LazyRegistry registry = new Agent.LazyRegistry(Settings.load("store=/tmp/bad\u0000path"));

@@ -12,7 +12,10 @@ public enum Setting {
     HTTP_TIMEOUT_SECONDS("http.timeout.seconds", "10", "timeout of each token-endpoint request"),
     LOCK_TIMEOUT_SECONDS("lock.timeout.seconds", "30", "longest wait for the store lock"),
     ALLOW_INSECURE_HTTP("allow.insecure.http", "false",
-            "development only: allow plain-HTTP authorization servers off loopback (warned loudly)");
+            "development only: allow plain-HTTP authorization servers off loopback (warned loudly)"),
+    INSTRUMENT("instrument", "auto", "auto: watch class loading only when an MCP client library or a nested-jar"
+            + " launcher (Spring Boot, Quarkus) is on the class path; always: in every JVM (libraries loaded by the"
+            + " app's own class loaders)");
 
     private final String key;
     private final String defaultValue;

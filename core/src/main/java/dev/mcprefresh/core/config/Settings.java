@@ -93,6 +93,16 @@ public final class Settings {
         return bool(Setting.ALLOW_INSECURE_HTTP);
     }
 
+    /** True for {@code instrument=always}, false for {@code auto}. */
+    public boolean instrumentAlways() {
+        String v = get(Setting.INSTRUMENT).toLowerCase(Locale.ROOT);
+        if (!v.equals("auto") && !v.equals("always")) {
+            throw new IllegalArgumentException(Setting.INSTRUMENT.key() + " must be auto or always, not '"
+                    + get(Setting.INSTRUMENT) + "'");
+        }
+        return v.equals("always");
+    }
+
     private boolean bool(Setting s) {
         String v = get(s).toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) {

@@ -41,6 +41,12 @@ final class ItEnv {
         }
     }
 
+    /** The app classes of one module alone, without any library. */
+    static String appClasses(String sdk) {
+        Path named = ROOT.resolve("it/" + sdk);
+        return (Files.isDirectory(named) ? named : ROOT.resolve("it/sdk-" + sdk)).resolve("target/classes").toString();
+    }
+
     /** The client and server apps have the same names in every sdk-* module. */
     static final String APP_PACKAGE = "dev.mcprefresh.it.app";
 

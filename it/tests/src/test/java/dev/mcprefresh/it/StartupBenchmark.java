@@ -131,6 +131,8 @@ class StartupBenchmark {
             if (app.equals("mcp")) {
                 assertTrue(debug.output.contains("takes its tokens from the store entry"),
                         "the benchmark must measure a transport the agent really wraps:\n" + debug.output);
+            } else {
+                assertTrue(debug.output.contains("no MCP client library on the class path"), debug.output);
             }
         }
         report.line("");
@@ -152,7 +154,8 @@ class StartupBenchmark {
             InterruptedException {
         List<String> command = new ArrayList<>(List.of(ItEnv.java().toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", ItEnv.appClasspath("2.1"),
+        // The plain app runs with its own classes only: an app without MCP libraries, where the agent stays idle.
+        command.addAll(List.of("-cp", name.startsWith("mcp") ? ItEnv.appClasspath("2.1") : ItEnv.appClasses("2.1"),
                 ItEnv.APP_PACKAGE + (name.startsWith("mcp") ? ".StartupApp" : ".PlainStartupApp"), base));
         if (stats) {
             command.add("stats");

@@ -1,0 +1,31 @@
+package dev.mcprefresh.agent.instrument;
+
+/**
+ * Whether an MCP client library can load in this JVM, asked once in premain. A registered class-file transformer
+ * costs every class the JVM loads afterwards, the JDK's own archived classes included (their bytes are read again
+ * for the transformer: about 35 ms of CPU over a small app's start-up, BENCHMARKS.md), so the agent registers one only
+ * where it may have something to do.
+ */
+public final class McpClassPath {
+    /** One class of each instrumented library, and of the launchers that load an app's libraries from nested jars. */
+    private static final String[] MARKERS = {
+        "io/modelcontextprotocol/client/transport/HttpClientSseClientTransport.class", // MCP Java SDK, every version
+        "dev/langchain4j/mcp/client/transport/McpTransport.class", // LangChain4j MCP
+        "org/springframework/boot/loader/launch/Launcher.class", // Spring Boot executable jar, 3.2 and later
+        "org/springframework/boot/loader/Launcher.class", // Spring Boot executable jar, before 3.2
+        "io/quarkus/bootstrap/runner/QuarkusEntryPoint.class", // Quarkus fast-jar
+    };
+
+    private McpClassPath() {
+    }
+
+    /** The first marker the loader can see (a resource lookup: nothing is loaded), or null. */
+    public static String marker(ClassLoader loader) {
+        for (String marker : MARKERS) {
+            if (loader.getResource(marker) != null) {
+                return marker;
+            }
+        }
+        return null;
+    }
+}
