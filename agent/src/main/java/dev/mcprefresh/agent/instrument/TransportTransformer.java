@@ -15,8 +15,8 @@ import java.util.Map;
  *
  * <p>Why not ByteBuddy's AgentBuilder: set up as usual it costs ~0.5 s of start-up on this project's machines
  * before it transforms anything (design notes, section 4), and the budget is 150 ms. A name check per loaded class
- * plus a few-instruction ASM visitor on the matching classes does the same job for a few milliseconds. ASM comes
- * from ByteBuddy's repackaged copy, relocated into the agent jar.
+ * plus a fixed entry call patched into the matching classes ({@link EntryCallPatcher}) does the same job for a few
+ * milliseconds.
  */
 public final class TransportTransformer implements ClassFileTransformer {
     /** Null unless debug logging is on. */
@@ -100,7 +100,7 @@ public final class TransportTransformer implements ClassFileTransformer {
     }
 
     private byte[] instrument(String className, byte[] bytes) {
-        // In its own class: ASM loads only when a target class appears, not in premain.
+        // In its own class: the patcher loads only when a target class appears, not in premain.
         return EntryCallInstrumenter.instrument(className, bytes, targets().get(className));
     }
 }
