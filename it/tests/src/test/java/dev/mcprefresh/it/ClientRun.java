@@ -31,6 +31,9 @@ final class ClientRun implements AutoCloseable {
         return start(ItEnv.java(), sdk, mode, baseUrl, staticToken, store, calls, intervalMillis, workDir, echo);
     }
 
+    /** Suffix of an app name that runs the module's executable jar ({@code java -jar}) instead of its class path. */
+    static final String EXECUTABLE_JAR = "-jar";
+
     /** The full form: {@code java} is the JVM the app runs on. */
     static ClientRun start(Path java, String sdk, String mode, String baseUrl, String staticToken, Path store,
             int calls, long intervalMillis, Path workDir, java.util.function.Consumer<String> echo) throws Exception {
@@ -42,8 +45,13 @@ final class ClientRun implements AutoCloseable {
             cmd.add("-javaagent:" + ItEnv.agentJar() + "=store=" + store + ",log.level=debug");
         }
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-        cmd.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + ".ClientApp", mode, baseUrl,
-                String.valueOf(calls), String.valueOf(intervalMillis), tokenFile.toString()));
+        if (sdk.endsWith(EXECUTABLE_JAR)) { // the module's Spring Boot executable jar, run as such apps ship
+            cmd.addAll(List.of("-jar", ItEnv.executableJar(sdk.substring(0, sdk.length() - EXECUTABLE_JAR.length()))
+                    .toString()));
+        } else {
+            cmd.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + ".ClientApp"));
+        }
+        cmd.addAll(List.of(mode, baseUrl, String.valueOf(calls), String.valueOf(intervalMillis), tokenFile.toString()));
         String name = "client-" + sdk + "-" + mode + (store != null ? "-agent" : "-plain");
         return new ClientRun(ForkedProcess.start(name, cmd, workDir, echo));
     }

@@ -41,6 +41,16 @@ final class ItEnv {
         }
     }
 
+    /** The Spring Boot executable jar of a module of it/ (its libraries nested inside, behind Boot's class loader). */
+    static Path executableJar(String module) {
+        try (Stream<Path> files = Files.list(ROOT.resolve("it/" + module + "/target"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-exec.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("it/" + module + " has no executable jar; build it"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("it/" + module + " is not built", e);
+        }
+    }
+
     /** The app classes of one module alone, without any library. */
     static String appClasses(String sdk) {
         Path named = ROOT.resolve("it/" + sdk);

@@ -32,7 +32,8 @@ class SpringAiStarterTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"spring-ai-1.1.0", "spring-ai-1.1.7", "spring-ai-2.0"})
+    // The last runs the Spring Boot executable jar (java -jar): the SDK nested in it, behind Boot's class loader.
+    @ValueSource(strings = {"spring-ai-1.1.0", "spring-ai-1.1.7", "spring-ai-2.0", "spring-ai-1.1.7-jar"})
     void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app) throws Exception {
         McpServerProcess server = servers.mcp("2.1", "streamable");
         KeepAliveScenario.run(servers.as, server, app, "starter", servers.work,
