@@ -119,6 +119,14 @@ class AgentStartTest {
         assertTrue(dev.mcprefresh.agent.instrument.McpClassPath.marker(getClass().getClassLoader())
                 .startsWith("io/modelcontextprotocol/"), "the SDK on the test class path");
         assertNull(dev.mcprefresh.agent.instrument.McpClassPath.marker(noLibraries()));
+        ClassLoader broken = new ClassLoader(null) {
+            @Override
+            public java.net.URL getResource(String name) {
+                throw new IllegalStateException("simulated");
+            }
+        };
+        assertTrue(dev.mcprefresh.agent.instrument.McpClassPath.marker(broken) != null,
+                "a lookup that fails cannot rule MCP out: the transformer is registered as without the check");
         Agent.start("store=/tmp/x,instrument=sometimes", instrumentation(), false, getClass().getClassLoader());
         assertEquals(List.of("addTransformer"), instrumentationCalls);
         assertEquals(List.of("[mcp-refresh] WARN mcp.refresh.instrument must be auto or always, not 'sometimes';"

@@ -45,23 +45,22 @@ final class ConstantPoolAdditions {
     }
 
     int string(String ascii) {
-        int utf8 = utf8(ascii);
-        Integer known = written.get("S" + ascii);
-        if (known != null) {
-            return known;
-        }
-        entries.u1(8).u2(utf8);
-        return added("S" + ascii);
+        return reference(8, "S", ascii);
     }
 
     int classRef(String internalName) {
-        int utf8 = utf8(internalName);
-        Integer known = written.get("C" + internalName);
+        return reference(7, "C", internalName);
+    }
+
+    /** A String or Class constant: a tag and the index of its Utf8. */
+    private int reference(int tag, String kind, String text) {
+        int utf8 = utf8(text);
+        Integer known = written.get(kind + text);
         if (known != null) {
             return known;
         }
-        entries.u1(7).u2(utf8);
-        return added("C" + internalName);
+        entries.u1(tag).u2(utf8);
+        return added(kind + text);
     }
 
     /** A Methodref (never an interface method) with its class and NameAndType. */

@@ -19,10 +19,17 @@ public final class McpClassPath {
     private McpClassPath() {
     }
 
-    /** The first marker the loader can see (a resource lookup: nothing is loaded), or null. */
+    /**
+     * The first marker the loader can see (a resource lookup: nothing is loaded), or null. A lookup that fails
+     * cannot rule MCP out, so it counts as found: the agent then works as it would without this check.
+     */
     public static String marker(ClassLoader loader) {
         for (String marker : MARKERS) {
-            if (loader.getResource(marker) != null) {
+            try {
+                if (loader.getResource(marker) != null) {
+                    return marker;
+                }
+            } catch (Throwable t) {
                 return marker;
             }
         }

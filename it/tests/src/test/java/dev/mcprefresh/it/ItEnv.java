@@ -31,8 +31,7 @@ final class ItEnv {
     /** Class path of the apps built against one client library version: an MCP SDK ("2.1"), or a module of it/
      * ("langchain4j-1.18", "webflux-0.18"). */
     static String appClasspath(String sdk) {
-        Path named = ROOT.resolve("it/" + sdk);
-        Path module = (Files.isDirectory(named) ? named : ROOT.resolve("it/sdk-" + sdk)).resolve("target");
+        Path module = moduleDir(sdk).resolve("target");
         try (Stream<Path> jars = Files.list(module.resolve("lib"))) {
             return module.resolve("classes") + java.io.File.pathSeparator + jars.map(Path::toString).sorted()
                     .collect(Collectors.joining(java.io.File.pathSeparator));
@@ -53,8 +52,13 @@ final class ItEnv {
 
     /** The app classes of one module alone, without any library. */
     static String appClasses(String sdk) {
+        return moduleDir(sdk).resolve("target/classes").toString();
+    }
+
+    /** it/NAME, or it/sdk-NAME for an SDK version ("2.1"). */
+    private static Path moduleDir(String sdk) {
         Path named = ROOT.resolve("it/" + sdk);
-        return (Files.isDirectory(named) ? named : ROOT.resolve("it/sdk-" + sdk)).resolve("target/classes").toString();
+        return Files.isDirectory(named) ? named : ROOT.resolve("it/sdk-" + sdk);
     }
 
     /** The client and server apps have the same names in every sdk-* module. */
