@@ -3,7 +3,8 @@ package dev.mcprefresh.bench;
 import dev.mcprefresh.core.http.AuthorizingClientBuilder;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
-import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.http.RequestPolicy;
+import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
 import java.net.URI;
@@ -55,11 +56,15 @@ public class PerRequestBenchmark {
         TokenRecord record = TokenRecord.builder(server.toString()).tokenEndpoint("http://127.0.0.1:9/token")
                 .clientId("bench").accessToken("a".repeat(43)).refreshToken("r".repeat(43))
                 .expiresAt(Instant.now().plusSeconds(24 * 3600)).updatedAt(Instant.now()).build();
-        Credentials credentials = new Credentials(record, store, new TokenEndpointClient(
-                new OAuthHttp(Duration.ofSeconds(1)), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(60),
-                Executors.newSingleThreadExecutor());
+        store.update(c -> {
+            c.put(record);
+            return null;
+        });
+        CredentialsRegistry registry = new CredentialsRegistry(store, new TokenEndpointClient(
+                new OAuthHttp(Duration.ofSeconds(1)), Clock.systemUTC()), Duration.ofSeconds(60), Clock.systemUTC());
         bare = new StubHttpClient();
-        decorated = new AuthorizingClientBuilder(new StubBuilder(), credentials, server).build();
+        // The app's own opaque token picks the server's only identity, decided once for that header value.
+        decorated = new AuthorizingClientBuilder(new StubBuilder(), RequestPolicy.forTransport(registry, server)).build();
         for (int i = 0; i < requests.length; i++) {
             requests[i] = HttpRequest.newBuilder(server).header("Authorization", "Bearer static-token-the-app-set")
                     .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")

@@ -71,10 +71,12 @@ final class AddCommand {
         OAuthHttp http = OAuthHttp.of(settings);
 
         String tokenEndpoint = a.get("token-endpoint");
+        String issuer = null;
         if (tokenEndpoint == null) {
             try {
                 AuthorizationServerMetadata meta = new Discovery(http).discover(url);
                 tokenEndpoint = meta.tokenEndpoint();
+                issuer = meta.issuer();
                 out.println("token endpoint: " + tokenEndpoint + " (from " + meta.foundAt() + ")");
             } catch (DiscoveryException e) {
                 err.println("mcp-refresh add: " + e.getMessage());
@@ -83,7 +85,7 @@ final class AddCommand {
         } else {
             CliInputs.httpUrl(tokenEndpoint, "--token-endpoint");
         }
-        TokenRecord record = TokenRecord.builder(url.toString()).tokenEndpoint(tokenEndpoint).clientId(clientId)
+        TokenRecord record = TokenRecord.builder(url.toString()).issuer(issuer).tokenEndpoint(tokenEndpoint).clientId(clientId)
                 .clientSecret(secret).authMethod(method).resource(a.get("resource")).scope(a.get("scope"))
                 .refreshToken(refreshToken).updatedAt(Instant.now()).build();
 
@@ -109,12 +111,11 @@ final class AddCommand {
                 out.println("the unreadable store was moved aside to " + backup);
             }
         }
-        final TokenRecord toStore = record;
-        store.update(contents -> {
-            contents.put(toStore);
-            return null;
-        });
-        out.println("stored credentials for " + url + " in " + store.path());
+        TokenRecord stored = StoredEntries.save(store, record);
+        out.println("stored credentials for " + url + " as " + StoredEntries.describe(stored.identity()) + " in "
+                + store.path() + (stored.subject() == null
+                        ? " (the token endpoint did not say whose tokens these are: an app's own token for this server"
+                                + " is then taken to be this identity's unless it names another user)" : ""));
         return 0;
     }
 

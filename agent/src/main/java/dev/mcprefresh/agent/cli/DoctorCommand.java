@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DoctorCommand {
     private static final String HELP = String.join("\n",
-            "usage: java -jar mcp-refresh.jar doctor <mcp-url> [--live] [--json] [--store PATH]",
+            "usage: java -jar mcp-refresh.jar doctor <mcp-url> [--live] [--json] [--identity SUBJECT] [--store PATH]",
             "",
             "Checks the MCP server's OAuth setup for what keeps refresh from working: where its metadata is, whether",
             "offline_access and the refresh_token grant are offered, dynamic client registration, PKCE S256, and the",
@@ -60,7 +60,7 @@ final class DoctorCommand {
     }
 
     int run(String[] argv) throws InterruptedException {
-        Args a = Args.parse(argv, 1, Set.of("store"), Set.of("live", "json", "help"));
+        Args a = Args.parse(argv, 1, Set.of("store", "identity"), Set.of("live", "json", "help"));
         if (a.has("help")) {
             out.println(HELP);
             return 0;
@@ -82,7 +82,7 @@ final class DoctorCommand {
         TokenStore store = Cli.store(a, settings);
         TokenRecord record = null;
         try {
-            record = store.read().get(url.toString());
+            record = StoredEntries.pick(store.read(), url.toString(), a.get("identity"), "doctor");
             checkStored(record);
         } catch (StoreException e) {
             add("stored credential", Level.FAIL, e.getMessage(), "fix or move the store file, then log in again");

@@ -93,7 +93,7 @@ final class LoginCommand {
             String resource = a.has("no-resource") ? null
                     : a.has("resource") ? a.get("resource") : meta.resource() != null ? meta.resource() : url.toString();
             String scope = scope(a.get("scope"), meta);
-            TokenRecord client = TokenRecord.builder(url.toString()).tokenEndpoint(meta.tokenEndpoint())
+            TokenRecord client = TokenRecord.builder(url.toString()).issuer(meta.issuer()).tokenEndpoint(meta.tokenEndpoint())
                     .clientId(a.get("client-id")).clientSecret(secret).authMethod(method).resource(resource)
                     .scope(scope).build();
             Instant at = Instant.now();
@@ -113,13 +113,9 @@ final class LoginCommand {
                     response = browserLogin(meta, client, scope, redirect, tokens, timeout, a.has("no-browser"));
                 }
             }
-            TokenRecord record = response.applyTo(client, at);
-            store.update(contents -> {
-                contents.put(record);
-                return null;
-            });
-            out.println("logged in: stored credentials for " + url + " (client " + record.clientId() + ") in "
-                    + store.path());
+            TokenRecord record = StoredEntries.save(store, response.applyTo(client, at));
+            out.println("logged in as " + StoredEntries.describe(record.identity()) + ": stored credentials for " + url
+                    + " (client " + record.clientId() + ") in " + store.path());
             out.println("access token valid for " + (record.expiresAt() == null ? "an unstated time"
                     : Duration.between(Instant.now(), record.expiresAt()).toSeconds() + " s")
                     + "; refresh token: " + (record.refreshToken() != null ? "yes" : "NO"));

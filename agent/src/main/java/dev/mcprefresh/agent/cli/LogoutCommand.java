@@ -22,10 +22,12 @@ import java.util.Set;
  */
 final class LogoutCommand {
     private static final String HELP = String.join("\n",
-            "usage: java -jar mcp-refresh.jar logout <mcp-url> [--no-revoke] [--store PATH]",
+            "usage: java -jar mcp-refresh.jar logout <mcp-url> [--identity SUBJECT] [--no-revoke] [--store PATH]",
             "",
             "Removes the stored credentials of <mcp-url>. First revokes its refresh token (RFC 7009) when the",
             "authorization server offers a revocation endpoint, so the token is dead, not only forgotten.",
+            "  --identity S   the identity to log out (subject or display name, as status shows it) when the",
+            "                 server has several; the others stay",
             "  --no-revoke    only remove the entry");
 
     private final PrintStream out;
@@ -37,7 +39,7 @@ final class LogoutCommand {
     }
 
     int run(String[] argv) {
-        Args a = Args.parse(argv, 1, Set.of("store"), Set.of("no-revoke", "help"));
+        Args a = Args.parse(argv, 1, Set.of("store", "identity"), Set.of("no-revoke", "help"));
         if (a.has("help")) {
             out.println(HELP);
             return 0;
@@ -45,7 +47,7 @@ final class LogoutCommand {
         String url = a.single("<mcp-url>");
         Settings settings = Settings.load(null);
         TokenStore store = Cli.store(a, settings);
-        TokenRecord record = store.read().get(url);
+        TokenRecord record = StoredEntries.pick(store.read(), url, a.get("identity"), "logout");
         if (record == null) {
             return Cli.noStoredServer(err, "logout", url, store);
         }
@@ -53,10 +55,10 @@ final class LogoutCommand {
             out.println(revoke(record, OAuthHttp.of(settings)));
         }
         store.update(contents -> {
-            contents.remove(url);
+            contents.remove(record.id());
             return null;
         });
-        out.println("removed " + url + " from " + store.path());
+        out.println("removed " + url + " as " + StoredEntries.describe(record.identity()) + " from " + store.path());
         return 0;
     }
 

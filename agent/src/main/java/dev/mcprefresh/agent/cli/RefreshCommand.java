@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code refresh}: refresh one stored server's access token now, exactly as the agent would (lock, re-read, write). */
 final class RefreshCommand {
     private static final String HELP = String.join("\n",
-            "usage: java -jar mcp-refresh.jar refresh <mcp-url> [--store PATH]",
+            "usage: java -jar mcp-refresh.jar refresh <mcp-url> [--identity SUBJECT] [--store PATH]",
             "",
             "Refreshes the stored access token of <mcp-url> now, under the store's lock, so running apps pick up the",
             "new token. Useful to check that refresh works, or to renew before a long idle period. Exit 0 when a new",
@@ -34,7 +34,7 @@ final class RefreshCommand {
     }
 
     int run(String[] argv) throws InterruptedException {
-        Args a = Args.parse(argv, 1, Set.of("store"), Set.of("help"));
+        Args a = Args.parse(argv, 1, Set.of("store", "identity"), Set.of("help"));
         if (a.has("help")) {
             out.println(HELP);
             return 0;
@@ -42,7 +42,7 @@ final class RefreshCommand {
         String url = a.single("<mcp-url>");
         Settings settings = Settings.load(null);
         TokenStore store = Cli.store(a, settings);
-        TokenRecord record = store.read().get(url);
+        TokenRecord record = StoredEntries.pick(store.read(), url, a.get("identity"), "refresh");
         if (record == null) {
             return Cli.noStoredServer(err, "refresh", url, store);
         }

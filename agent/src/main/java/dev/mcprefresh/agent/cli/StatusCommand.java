@@ -19,7 +19,7 @@ final class StatusCommand {
     private static final String HELP = String.join("\n",
             "usage: java -jar mcp-refresh.jar status [--json] [--store PATH]",
             "",
-            "Lists each stored MCP server: client id, when its access token expires, whether a refresh token is held",
+            "Lists each stored MCP server and identity (the user whose grant it is): client id, when its access token expires, whether a refresh token is held",
             "(and its expiry when known), and whether it needs a new login. Token values are never shown.");
 
     private final PrintStream out;
@@ -45,6 +45,9 @@ final class StatusCommand {
             for (TokenRecord r : contents.records()) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("server_url", r.serverUrl());
+                o.put("issuer", r.issuer());
+                o.put("subject", r.subject());
+                o.put("display_name", r.identity().displayName());
                 o.put("client_id", r.clientId());
                 o.put("token_endpoint", r.tokenEndpoint());
                 o.put("access_token_present", r.accessToken() != null);
@@ -66,10 +69,10 @@ final class StatusCommand {
             out.println("no servers stored; add one with: java -jar mcp-refresh.jar add <mcp-url> ...");
             return 0;
         }
-        String format = "%-40s %-20s %-22s %-18s %s%n";
-        out.printf(format, "SERVER", "CLIENT", "ACCESS TOKEN", "REFRESH TOKEN", "NEEDS LOGIN");
+        String format = "%-40s %-24s %-20s %-22s %-18s %s%n";
+        out.printf(format, "SERVER", "IDENTITY", "CLIENT", "ACCESS TOKEN", "REFRESH TOKEN", "NEEDS LOGIN");
         for (TokenRecord r : contents.records()) {
-            out.printf(format, r.serverUrl(), r.clientId(), access(r, now), refresh(r, now),
+            out.printf(format, r.serverUrl(), r.identity().label(), r.clientId(), access(r, now), refresh(r, now),
                     r.needsLogin() ? "yes: java -jar mcp-refresh.jar login " + r.serverUrl() : "no");
         }
         return 0;

@@ -3,7 +3,8 @@ package dev.mcprefresh.agent.langchain4j;
 import dev.mcprefresh.agent.instrument.AppLibrary;
 import dev.mcprefresh.core.http.AuthorizingHttpClient;
 import dev.mcprefresh.core.log.Log;
-import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.http.RequestPolicy;
+import dev.mcprefresh.core.log.LoggedUrl;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -73,38 +74,34 @@ public final class LangChain4jTransportHook implements Consumer<Object> {
             return;
         }
         URI uri = URI.create(url);
-        if (uri.getHost() == null) {
-            return;
-        }
-        CredentialsRegistry credentialsRegistry = registry.get();
-        Credentials credentials = credentialsRegistry == null ? null : credentialsRegistry.find(uri);
-        if (credentials == null) {
-            Log.debug("no store entry for " + uri + "; that LangChain4j transport is left as it is");
+        RequestPolicy policy = RequestPolicy.forTransport(registry.get(), uri);
+        if (policy == null) {
+            Log.debug("no store entry for " + LoggedUrl.of(uri) + "; that LangChain4j transport is left as it is");
             return;
         }
         Object headers = f[2] == null ? null : f[2].get(transport);
         if (!isConstant(headers, 0)) {
-            if (stoodDownFor.add(credentials.serverUrl())) {
-                Log.info("the app gives its LangChain4j MCP transport to " + uri + " its own headers supplier ("
-                        + headers.getClass().getName() + "), which may manage tokens itself: the agent leaves that"
-                        + " transport alone. To have the agent keep its token fresh, pass the header as a map"
-                        + " (customHeaders(Map))");
+            if (stoodDownFor.add(policy.serverUrl())) {
+                Log.info("the app gives its LangChain4j MCP transport to " + LoggedUrl.of(uri) + " its own headers"
+                        + " supplier (" + headers.getClass().getName() + "), which may manage tokens itself: the agent"
+                        + " leaves that transport alone. To have the agent keep its token fresh, pass the header as a"
+                        + " map (customHeaders(Map))");
             }
             return;
         }
         if (client instanceof HttpClient) {
-            f[0].set(transport, AuthorizingHttpClient.wrap((HttpClient) client, credentials, uri));
+            f[0].set(transport, AuthorizingHttpClient.wrap((HttpClient) client, policy));
         } else if (AppLibrary.sharedWithAgent(OKHTTP_CLIENT, transport.getClass(), "OkHttp")) {
-            // The interceptor finds the entry per request: the legacy transport posts to the endpoint the SSE stream
+            // The interceptor covers the whole origin: the legacy transport posts to the endpoint the SSE stream
             // names, which may differ from the SSE URL.
             f[0].set(transport, Class.forName(INTERCEPTOR, true, LangChain4jTransportHook.class.getClassLoader())
-                    .getMethod("decorate", Object.class, CredentialsRegistry.class)
-                    .invoke(null, client, credentialsRegistry));
+                    .getMethod("decorate", Object.class, RequestPolicy.class)
+                    .invoke(null, client, policy));
         } else {
             return;
         }
-        Log.info("LangChain4j MCP transport to " + uri + " takes its tokens from the store entry "
-                + credentials.serverUrl());
+        Log.info("LangChain4j MCP transport to " + LoggedUrl.of(uri) + " takes its tokens from the store entries for "
+                + policy.serverUrl());
     }
 
     /**

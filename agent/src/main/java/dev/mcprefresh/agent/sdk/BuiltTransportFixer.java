@@ -2,7 +2,8 @@ package dev.mcprefresh.agent.sdk;
 
 import dev.mcprefresh.core.http.AuthorizingHttpClient;
 import dev.mcprefresh.core.log.Log;
-import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.http.RequestPolicy;
+import dev.mcprefresh.core.log.LoggedUrl;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -65,15 +66,14 @@ public final class BuiltTransportFixer implements Consumer<Object> {
             return;
         }
         URI url = path == null || path.isEmpty() ? base : base.resolve(path);
-        CredentialsRegistry credentialsRegistry = registry.get();
-        Credentials credentials = credentialsRegistry == null ? null : credentialsRegistry.find(url);
-        if (credentials == null) {
-            Log.debug("no store entry for " + url + "; that running transport is left as it is");
+        RequestPolicy policy = RequestPolicy.forTransport(registry.get(), url);
+        if (policy == null) {
+            Log.debug("no store entry for " + LoggedUrl.of(url) + "; that running transport is left as it is");
             return;
         }
-        f[0].set(transport, AuthorizingHttpClient.wrap(client, credentials, url));
-        Log.info("a running MCP transport to " + url + " now takes its tokens from the store entry "
-                + credentials.serverUrl());
+        f[0].set(transport, AuthorizingHttpClient.wrap(client, policy));
+        Log.info("a running MCP transport to " + LoggedUrl.of(url) + " now takes its tokens from the store entries for "
+                + policy.serverUrl());
     }
 
     /** httpClient, baseUri (URI) and endpoint or sseEndpoint; null (logged) when the class has other members. */

@@ -2,8 +2,10 @@ package dev.mcprefresh.agent.sdk;
 
 import dev.mcprefresh.core.http.AuthorizingClientBuilder;
 import dev.mcprefresh.core.log.Log;
-import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.http.RequestPolicy;
+import dev.mcprefresh.core.log.LoggedUrl;
 import dev.mcprefresh.core.session.CredentialsRegistry;
+import dev.mcprefresh.core.session.Origin;
 import dev.mcprefresh.agent.instrument.RefreshAwareProviders;
 import java.lang.reflect.Field;
 import java.net.URI;
@@ -48,29 +50,36 @@ public final class SdkBuilderHook implements Consumer<Object> {
             return; // logged once by BuilderFields
         }
         HttpClient.Builder clientBuilder = fields.clientBuilder(builder);
-        if (clientBuilder == null || clientBuilder instanceof AuthorizingClientBuilder) {
-            return; // builders are reused: wrap once
-        }
         URI url = fields.serverUrl(builder);
-        if (url == null || url.getHost() == null) {
+        if (clientBuilder instanceof AuthorizingClientBuilder) {
+            AuthorizingClientBuilder ours = (AuthorizingClientBuilder) clientBuilder;
+            if (ours.policy().transportUrl().equals(url)) {
+                return; // builders are reused: wrap once per server
+            }
+            // The app pointed a reused builder at another server: its tokens must not follow.
+            clientBuilder = ours.delegate();
+            fields.setClientBuilder(builder, clientBuilder);
+        }
+        if (clientBuilder == null || url == null || Origin.of(url) == null) {
             return;
         }
         CredentialsRegistry credentialsRegistry = registry.get();
-        Credentials credentials = credentialsRegistry == null ? null : credentialsRegistry.find(url);
-        if (credentials == null) {
-            Log.debug("no store entry for " + url + "; that transport is left as it is");
+        RequestPolicy policy = RequestPolicy.forTransport(credentialsRegistry, url);
+        if (policy == null) {
+            Log.debug("no store entry for " + LoggedUrl.of(url) + "; that transport is left as it is");
             return;
         }
         String provider = refreshAwareProvider(builder);
         if (provider != null) {
-            if (stoodDownFor.add(credentials.serverUrl())) {
-                Log.info("the app's MCP transport to " + url + " already gets its tokens from " + provider
+            if (stoodDownFor.add(policy.serverUrl())) {
+                Log.info("the app's MCP transport to " + LoggedUrl.of(url) + " already gets its tokens from " + provider
                         + ", which refreshes them: the agent leaves that transport alone");
             }
             return;
         }
-        fields.setClientBuilder(builder, new AuthorizingClientBuilder(clientBuilder, credentials, url));
-        Log.info("MCP transport to " + url + " takes its tokens from the store entry " + credentials.serverUrl());
+        fields.setClientBuilder(builder, new AuthorizingClientBuilder(clientBuilder, policy));
+        Log.info("MCP transport to " + LoggedUrl.of(url) + " takes its tokens from the store entries for "
+                + policy.serverUrl());
     }
 
     private static String refreshAwareProvider(Object builder) {

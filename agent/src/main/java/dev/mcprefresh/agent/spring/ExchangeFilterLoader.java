@@ -1,7 +1,7 @@
 package dev.mcprefresh.agent.spring;
 
 import dev.mcprefresh.agent.instrument.AppLibrary;
-import dev.mcprefresh.core.session.CredentialsRegistry;
+import dev.mcprefresh.core.http.RequestPolicy;
 
 /** Creates the agent's exchange filter, compiled against Spring WebFlux, when the app's Spring is the agent's too. */
 final class ExchangeFilterLoader {
@@ -10,13 +10,13 @@ final class ExchangeFilterLoader {
     private ExchangeFilterLoader() {
     }
 
-    /** A new filter for WebClient builders of {@code builderType}'s Spring, or null (said once). */
-    static Object newFilter(Class<?> builderType, CredentialsRegistry registry) throws ReflectiveOperationException {
+    /** A new filter for one transport, for WebClient builders of {@code builderType}'s Spring, or null (said once). */
+    static Object newFilter(Class<?> builderType, RequestPolicy policy) throws ReflectiveOperationException {
         if (!AppLibrary.sharedWithAgent("org.springframework.web.reactive.function.client.ExchangeFilterFunction",
                 builderType, "Spring WebFlux")) {
             return null;
         }
         return Class.forName(FILTER, true, ExchangeFilterLoader.class.getClassLoader())
-                .getConstructor(CredentialsRegistry.class).newInstance(registry);
+                .getConstructor(RequestPolicy.class).newInstance(policy);
     }
 }

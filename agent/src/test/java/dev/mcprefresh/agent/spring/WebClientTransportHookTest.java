@@ -1,11 +1,14 @@
 package dev.mcprefresh.agent.spring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.CredentialsRegistry;
+import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,19 +26,37 @@ class WebClientTransportHookTest {
     @TempDir
     Path dir;
 
-    /** Shaped like a WebClient transport builder: the hook reads its webClientBuilder field. */
-    static final class TransportBuilder {
-        final WebClient.Builder webClientBuilder;
+    /** Shaped like the Streamable HTTP transport builder: a non-final webClientBuilder and an endpoint. */
+    static final class StreamableBuilder {
+        WebClient.Builder webClientBuilder;
+        String endpoint = "/mcp";
 
-        TransportBuilder(WebClient.Builder webClientBuilder) {
+        StreamableBuilder(WebClient.Builder webClientBuilder) {
             this.webClientBuilder = webClientBuilder;
         }
     }
 
-    private WebClientTransportHook hook() {
-        CredentialsRegistry registry = new CredentialsRegistry(new TokenStore(dir.resolve("t.json"),
-                Duration.ofSeconds(5)), new TokenEndpointClient(new OAuthHttp(Duration.ofSeconds(1)),
-                Clock.systemUTC()), Duration.ofSeconds(60), Clock.systemUTC());
+    /** Shaped like the SSE transport builder: its webClientBuilder is final. */
+    static final class SseBuilder {
+        final WebClient.Builder webClientBuilder;
+        String sseEndpoint = "/mcp/sse";
+
+        SseBuilder(WebClient.Builder webClientBuilder) {
+            this.webClientBuilder = webClientBuilder;
+        }
+    }
+
+    private WebClientTransportHook hook(boolean stored) {
+        TokenStore store = new TokenStore(dir.resolve("t.json"), Duration.ofSeconds(5));
+        if (stored) {
+            store.update(c -> {
+                c.put(TokenRecord.builder("https://mcp.example/mcp").tokenEndpoint("https://as.example/token")
+                        .clientId("c").accessToken("at").refreshToken("rt").build());
+                return null;
+            });
+        }
+        CredentialsRegistry registry = new CredentialsRegistry(store, new TokenEndpointClient(
+                new OAuthHttp(Duration.ofSeconds(1)), Clock.systemUTC()), Duration.ofSeconds(60), Clock.systemUTC());
         return new WebClientTransportHook(() -> registry);
     }
 
@@ -45,23 +66,58 @@ class WebClientTransportHookTest {
         return names;
     }
 
+    /** Before: the filter went into the app's own builder, entry or not, so every client built from it carried it. */
     @Test
-    void theFilterIsAddedLastAndOnlyOnceHoweverOftenTheBuilderIsBuilt() {
+    void withoutAStoreEntryTheAppsBuilderIsNotTouched() {
+        WebClient.Builder web = WebClient.builder().baseUrl("https://mcp.example");
+        StreamableBuilder transport = new StreamableBuilder(web);
+        hook(false).accept(transport);
+        assertEquals(List.of(), filters(web));
+        assertSame(web, transport.webClientBuilder);
+    }
+
+    @Test
+    void theTransportGetsACopyOfTheAppsBuilderWithTheFilterLastAndOnlyOnce() {
         ExchangeFilterFunction appFilter = (request, next) -> next.exchange(request);
-        WebClient.Builder web = WebClient.builder().filter(appFilter);
-        WebClientTransportHook hook = hook();
-        hook.accept(new TransportBuilder(web));
-        hook.accept(new TransportBuilder(web));
-        List<String> names = filters(web);
+        WebClient.Builder web = WebClient.builder().baseUrl("https://mcp.example").filter(appFilter);
+        StreamableBuilder transport = new StreamableBuilder(web);
+        WebClientTransportHook hook = hook(true);
+        hook.accept(transport);
+        hook.accept(transport);
+        assertEquals(1, filters(web).size(), "the app's own builder keeps only its own filter");
+        assertNotSame(web, transport.webClientBuilder);
+        List<String> names = filters(transport.webClientBuilder);
         assertEquals(2, names.size(), names.toString());
         assertEquals(ExchangeFilterLoader.FILTER, names.get(1), "last: it sees every header the app's filters set");
     }
 
     @Test
+    void aTransportOnAnotherPathOfTheOriginIsNotCovered() {
+        WebClient.Builder web = WebClient.builder().baseUrl("https://mcp.example/other/");
+        StreamableBuilder transport = new StreamableBuilder(web);
+        transport.endpoint = "mcp";
+        hook(true).accept(transport);
+        assertSame(web, transport.webClientBuilder);
+        assertEquals(List.of(), filters(web));
+    }
+
+    @Test
+    void anSseBuilderWhoseFieldIsFinalGetsTheFilterOnceOnItsBuilder() {
+        WebClient.Builder web = WebClient.builder().baseUrl("https://mcp.example");
+        SseBuilder transport = new SseBuilder(web);
+        WebClientTransportHook hook = hook(true);
+        hook.accept(transport);
+        hook.accept(transport);
+        assertEquals(List.of(ExchangeFilterLoader.FILTER), filters(web));
+    }
+
+    @Test
     void aBuilderWithSpringSecuritysOAuth2FilterIsLeftAlone() {
-        WebClient.Builder web = WebClient.builder().filter(new ServerOAuth2AuthorizedClientExchangeFilterFunction());
-        hook().accept(new TransportBuilder(web));
-        List<String> names = filters(web);
+        WebClient.Builder web = WebClient.builder().baseUrl("https://mcp.example")
+                .filter(new ServerOAuth2AuthorizedClientExchangeFilterFunction());
+        StreamableBuilder transport = new StreamableBuilder(web);
+        hook(true).accept(transport);
+        List<String> names = filters(transport.webClientBuilder);
         assertEquals(1, names.size(), names.toString());
         assertTrue(names.get(0).endsWith("ServerOAuth2AuthorizedClientExchangeFilterFunction"));
     }

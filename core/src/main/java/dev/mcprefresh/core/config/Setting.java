@@ -15,7 +15,9 @@ public enum Setting {
             "development only: allow plain-HTTP authorization servers off loopback (warned loudly)"),
     INSTRUMENT("instrument", "auto", "auto: watch class loading only when an MCP client library or a nested-jar"
             + " launcher (Spring Boot, Quarkus) is on the class path; always: in every JVM (libraries loaded by the"
-            + " app's own class loaders)");
+            + " app's own class loaders)"),
+    IDENTITY("identity", "default", "default: an app's opaque token the store does not know is sent as the"
+            + " server's only stored identity; strict: such requests are left as the app built them");
 
     private final String key;
     private final String defaultValue;

@@ -103,6 +103,17 @@ public final class Settings {
         return v.equals("always");
     }
 
+    /** True for {@code identity=strict}; a bad value is read as strict (the caller logs the problem). */
+    public boolean identityStrict(java.util.function.Consumer<String> onError) {
+        String v = get(Setting.IDENTITY).toLowerCase(Locale.ROOT);
+        if (!v.equals("default") && !v.equals("strict")) {
+            onError.accept(Setting.IDENTITY.key() + " must be default or strict, not '" + get(Setting.IDENTITY)
+                    + "'; using strict");
+            return true;
+        }
+        return v.equals("strict");
+    }
+
     private boolean bool(Setting s) {
         String v = get(s).toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) {

@@ -1,12 +1,10 @@
 package dev.mcprefresh.core.http;
 
-import dev.mcprefresh.core.session.Credentials;
 import java.lang.reflect.InvocationTargetException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.InetAddress;
 import java.net.ProxySelector;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -14,24 +12,52 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * An {@link HttpClient.Builder} that builds the app's client exactly as configured and wraps it in an
- * {@link AuthorizingHttpClient}. Put in place of an MCP transport builder's client builder, so the transport's one
- * {@code HttpClient} is the decorated one without touching any final field.
+ * An {@link HttpClient.Builder} that builds the app's client as configured, except that redirects are left to the
+ * decorator, and wraps it in an {@link AuthorizingHttpClient}. Put in place of an MCP transport builder's client
+ * builder, so the transport's one {@code HttpClient} is the decorated one without touching any final field.
  */
 public final class AuthorizingClientBuilder implements HttpClient.Builder {
     private final HttpClient.Builder delegate;
-    private final Credentials credentials;
-    private final URI serverUrl;
+    private final RequestPolicy policy;
+    /** The app's redirect policy when set through this builder (null: whatever the app's builder had). */
+    private HttpClient.Redirect appRedirect;
 
-    public AuthorizingClientBuilder(HttpClient.Builder delegate, Credentials credentials, URI serverUrl) {
+    public AuthorizingClientBuilder(HttpClient.Builder delegate, RequestPolicy policy) {
         this.delegate = delegate;
-        this.credentials = credentials;
-        this.serverUrl = serverUrl;
+        this.policy = policy;
     }
 
+    /** The policy its clients follow (a reused builder keeps it only while its transport URL stays the same). */
+    public RequestPolicy policy() {
+        return policy;
+    }
+
+    /** The app's own builder, to re-wrap for another server. */
+    public HttpClient.Builder delegate() {
+        return delegate;
+    }
+
+    /**
+     * The app's client, built with redirects off: the decorator follows them by the app's policy. The app's builder
+     * has no getter for its policy, so a client built as configured tells it; the builder gets its policy back.
+     */
     @Override
     public HttpClient build() {
-        return AuthorizingHttpClient.wrap(delegate.build(), credentials, serverUrl);
+        HttpClient.Redirect redirect = appRedirect;
+        HttpClient asConfigured = null;
+        if (redirect == null) {
+            asConfigured = delegate.build();
+            redirect = asConfigured.followRedirects();
+        }
+        if (redirect == HttpClient.Redirect.NEVER && asConfigured != null) {
+            return AuthorizingHttpClient.wrapNonFollowing(asConfigured, policy, redirect);
+        }
+        try {
+            return AuthorizingHttpClient.wrapNonFollowing(delegate.followRedirects(HttpClient.Redirect.NEVER).build(),
+                    policy, redirect);
+        } finally {
+            delegate.followRedirects(redirect);
+        }
     }
 
     @Override
@@ -66,7 +92,7 @@ public final class AuthorizingClientBuilder implements HttpClient.Builder {
 
     @Override
     public HttpClient.Builder followRedirects(HttpClient.Redirect policy) {
-        delegate.followRedirects(policy);
+        appRedirect = java.util.Objects.requireNonNull(policy);
         return this;
     }
 

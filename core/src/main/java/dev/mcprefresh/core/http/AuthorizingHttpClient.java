@@ -2,7 +2,6 @@ package dev.mcprefresh.core.http;
 
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.session.Credentials;
-import dev.mcprefresh.core.session.ServerMatcher;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -13,7 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -24,38 +23,58 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * A {@link HttpClient} that gives every request to its MCP server the current token, replacing any Authorization
- * header the app set, and replays a request rejected with 401 once with a fresh token. Requests to any other origin
- * pass through untouched. When no token can be had, requests go out exactly as the app built them.
+ * A {@link HttpClient} for one MCP transport that gives each request to its MCP server the current token of the
+ * identity the app's own header names, replacing every Authorization header the app or library set, and replays a
+ * request rejected with 401 once with a fresh token ({@link RequestPolicy}). It follows redirects itself, per the
+ * app's own redirect policy, so a hop to another origin carries no Authorization header. Requests the policy does not
+ * cover go out exactly as the app built them.
  */
 public final class AuthorizingHttpClient extends HttpClient {
     private final HttpClient delegate;
-    private final Credentials credentials;
-    private final String scheme;
-    private final String host;
-    private final int port;
+    private final RequestPolicy policy;
+    private final Redirect appRedirect;
     private final AuthorizedHeaders headerMaker = new AuthorizedHeaders();
-    private final InsufficientScopeNotice scopeNotice;
 
-    private AuthorizingHttpClient(HttpClient delegate, Credentials credentials, URI serverUrl) {
+    private AuthorizingHttpClient(HttpClient delegate, RequestPolicy policy, Redirect appRedirect) {
         this.delegate = delegate;
-        this.credentials = credentials;
-        this.scheme = serverUrl.getScheme().toLowerCase(Locale.ROOT);
-        this.host = serverUrl.getHost();
-        this.port = serverUrl.getPort() != -1 ? serverUrl.getPort() : ("https".equals(scheme) ? 443 : 80);
-        this.scopeNotice = new InsufficientScopeNotice(serverUrl.toString());
+        this.policy = policy;
+        this.appRedirect = appRedirect;
     }
 
-    /** Wraps {@code delegate}; wrapping an already wrapped client returns it unchanged. */
-    public static HttpClient wrap(HttpClient delegate, Credentials credentials, URI serverUrl) {
+    /**
+     * Wraps a client built by the app or a library; wrapping an already wrapped client returns it unchanged. A client
+     * that follows redirects itself would carry headers across origins unseen, so it is replaced by a twin that does
+     * not ({@link NoRedirectTwin}), and the decorator follows them instead.
+     */
+    public static HttpClient wrap(HttpClient delegate, RequestPolicy policy) {
         if (delegate instanceof AuthorizingHttpClient) {
             return delegate;
         }
-        return new AuthorizingHttpClient(delegate, credentials, serverUrl);
+        Redirect appRedirect = delegate.followRedirects();
+        HttpClient sender = appRedirect == Redirect.NEVER ? delegate : NoRedirectTwin.of(delegate);
+        return new AuthorizingHttpClient(sender, policy, appRedirect);
+    }
+
+    /** Wraps a client built with redirects off, for an app whose own policy is {@code appRedirect}. */
+    static HttpClient wrapNonFollowing(HttpClient delegate, RequestPolicy policy, Redirect appRedirect) {
+        return new AuthorizingHttpClient(delegate, policy, appRedirect);
     }
 
     public HttpClient delegate() {
         return delegate;
+    }
+
+    RequestPolicy policy() {
+        return policy;
+    }
+
+    Redirect appRedirectPolicy() {
+        return appRedirect;
+    }
+
+    HttpRequest authorize(HttpRequest request, String header) {
+        // setHeader semantics: every Authorization value the app or a library added is replaced by exactly one.
+        return new AuthorizedRequest(request, header, headerMaker);
     }
 
     @Override
@@ -66,30 +85,34 @@ public final class AuthorizingHttpClient extends HttpClient {
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
             HttpResponse.PushPromiseHandler<T> push) {
-        if (!ServerMatcher.sameOrigin(request.uri(), scheme, host, port)) {
-            return delegate.sendAsync(request, handler, push);
-        }
+        Exchange<T> exchange;
         CompletableFuture<String> fresh;
         try {
-            String header = credentials.header();
-            if (header != null) {
-                return exchange(request, handler, push, header);
+            Credentials credentials = credentialsFor(request);
+            exchange = new Exchange<>(this, request, handler, push, credentials);
+            String header = credentials == null ? null : credentials.header();
+            if (credentials == null || header != null) {
+                return exchange.start(header);
             }
             fresh = credentials.freshHeader();
         } catch (Throwable t) {
             return passThrough(request, handler, push, t);
         }
         // Each waiting request continues on the pool, not in a row on the one thread that did the refresh.
-        return fresh.thenComposeAsync(h -> sendWith(h, request, handler, push), continuations());
+        Exchange<T> waiting = exchange;
+        fresh.whenCompleteAsync((h, failure) -> {
+            try {
+                waiting.start(failure == null ? h : null);
+            } catch (Throwable t) {
+                waiting.completeExceptionally(t);
+            }
+        }, continuations());
+        return waiting;
     }
 
-    private <T> CompletableFuture<HttpResponse<T>> sendWith(String header, HttpRequest request,
-            HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
-        try {
-            return header == null ? delegate.sendAsync(request, handler, push) : exchange(request, handler, push, header);
-        } catch (Throwable t) {
-            return passThrough(request, handler, push, t);
-        }
+    private Credentials credentialsFor(HttpRequest request) {
+        List<String> app = request.headers().map().get("Authorization");
+        return policy.credentialsFor(request.uri(), app == null || app.isEmpty() ? null : app.get(0));
     }
 
     private Executor continuations() {
@@ -104,68 +127,19 @@ public final class AuthorizingHttpClient extends HttpClient {
         return delegate.sendAsync(request, handler, push);
     }
 
-    private <T> CompletableFuture<HttpResponse<T>> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-            HttpResponse.PushPromiseHandler<T> push, String header) {
-        HttpRequest authorized = authorize(request, header);
-        if (!Resendable.check(request)) {
-            return delegate.sendAsync(authorized, handler, push);
-        }
-        Exchange<T> exchange = new Exchange<>(handler, scopeNotice);
-        exchange.track(delegate.sendAsync(authorized, exchange, push)).whenComplete((response, failure) -> {
-            if (failure != null || !exchange.wasUnauthorized()) {
-                exchange.settle(response, failure);
-                return;
-            }
-            try {
-                replay(request, handler, push, header, exchange, response).whenComplete(exchange::settle);
-            } catch (Throwable t) {
-                // Never leave the app's future pending: it gets the 401 as the server sent it.
-                Log.warn("could not replay a rejected request; the app gets the server's 401", t);
-                try {
-                    exchange.unauthorizedForApp(response).whenComplete(exchange::settle);
-                } catch (Throwable decodeFailure) {
-                    exchange.completeExceptionally(decodeFailure);
-                }
-            }
-        });
-        return exchange;
-    }
-
-    private <T> CompletableFuture<HttpResponse<T>> replay(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-            HttpResponse.PushPromiseHandler<T> push, String rejectedHeader, Exchange<T> exchange,
-            HttpResponse<T> rejected) {
-        return credentials.onUnauthorized(rejectedHeader).thenCompose(fresh -> {
-            if (fresh == null) {
-                return exchange.unauthorizedForApp(rejected);
-            }
-            CompletableFuture<HttpResponse<T>> second = exchange.track(
-                    delegate.sendAsync(authorize(request, fresh), handler, push));
-            return second.thenApply(r -> {
-                if (r.statusCode() == 401) {
-                    credentials.freshTokenRejected(fresh);
-                }
-                return r;
-            });
-        });
-    }
-
-    private HttpRequest authorize(HttpRequest request, String header) {
-        // setHeader semantics: every Authorization value the app or a library added is replaced by exactly one.
-        return new AuthorizedRequest(request, header, headerMaker);
-    }
-
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
-        if (!ServerMatcher.sameOrigin(request.uri(), scheme, host, port)) {
-            return delegate.send(request, handler);
-        }
         // A blocking caller that needs a fresh token waits for it on its own thread and sends its own request: when
         // many threads meet an expired token together, the refresh thread does not send all their requests in a row.
         CompletableFuture<HttpResponse<T>> future;
         try {
-            String header = credentials.header();
-            future = sendWith(header != null ? header : credentials.freshHeader().get(), request, handler, null);
+            Credentials credentials = credentialsFor(request);
+            String header = credentials == null ? null : credentials.header();
+            if (credentials != null && header == null) {
+                header = credentials.freshHeader().get();
+            }
+            future = new Exchange<>(this, request, handler, null, credentials).start(header);
         } catch (InterruptedException e) {
             throw e;
         } catch (Throwable t) {
@@ -204,7 +178,7 @@ public final class AuthorizingHttpClient extends HttpClient {
 
     @Override
     public Redirect followRedirects() {
-        return delegate.followRedirects();
+        return appRedirect; // what the app asked for; the decorator follows redirects itself
     }
 
     @Override

@@ -1,54 +1,155 @@
 package dev.mcprefresh.core.http;
 
-import java.nio.ByteBuffer;
+import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.session.Credentials;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * One request that may be replayed once, and the future the app holds for it. Its body handler passes every response
- * to the app's handler, except a 401, whose body it keeps: the app never sees that 401 if a fresh token can be had,
- * and sees it byte for byte if not. Cancelling it cancels the send in progress.
+ * One app request through the decorator, and the future the app holds for it. It sends hop after hop: the request,
+ * the redirects the app's policy follows ({@link Redirects}), and at most one replay after a 401 from the own origin.
+ * Its body handler passes the final response to the app's handler; a redirect's body is discarded, and a 401's body is
+ * kept: the app never sees that 401 if a fresh token can be had, and sees it byte for byte if not. Cancelling it
+ * cancels the send in progress.
  */
 final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements HttpResponse.BodyHandler<T> {
-    /** 401 bodies are short error documents; more than this is not kept. */
-    private static final int MAX_KEPT = 64 * 1024;
+    /** 401 bodies are short error documents; at most this much is kept (the rest is not buffered). */
+    static final int MAX_KEPT = 64 * 1024;
 
+    private final AuthorizingHttpClient client;
+    private final HttpRequest original;
     private final HttpResponse.BodyHandler<T> appHandler;
-    private final InsufficientScopeNotice scopeNotice;
-    private volatile HttpResponse.ResponseInfo unauthorized;
-    private volatile byte[] unauthorizedBody;
+    private final HttpResponse.PushPromiseHandler<T> push;
+    private final Credentials credentials;
+    private final boolean resendable;
     private volatile CompletableFuture<?> inProgress;
 
-    Exchange(HttpResponse.BodyHandler<T> appHandler, InsufficientScopeNotice scopeNotice) {
+    // The hop in flight (hops run one after another).
+    private volatile HttpRequest hop;
+    private volatile String header;
+    private volatile int hops;
+    private volatile boolean crossedOrigin;
+    private volatile boolean replayed;
+    private volatile URI redirectTo;
+    private volatile HttpResponse.ResponseInfo unauthorized;
+    private volatile byte[] unauthorizedBody;
+
+    Exchange(AuthorizingHttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> appHandler,
+            HttpResponse.PushPromiseHandler<T> push, Credentials credentials) {
+        this.client = client;
+        this.original = request;
         this.appHandler = appHandler;
-        this.scopeNotice = scopeNotice;
+        this.push = push;
+        this.credentials = credentials;
+        this.resendable = Resendable.check(request);
+    }
+
+    /** Sends the request with {@code authorization} (null: as the app built it). */
+    Exchange<T> start(String authorization) {
+        header = authorization;
+        send(original);
+        return this;
+    }
+
+    private void send(HttpRequest request) {
+        hop = request;
+        redirectTo = null;
+        unauthorized = null;
+        HttpRequest wire = request;
+        if (header != null && !crossedOrigin && client.policy().ownOrigin(request.uri())) {
+            wire = client.authorize(request, header);
+        }
+        track(client.delegate().sendAsync(wire, this, push)).whenComplete(this::onResponse);
     }
 
     @Override
     public HttpResponse.BodySubscriber<T> apply(HttpResponse.ResponseInfo info) {
         int status = info.statusCode();
-        if (status == 403) {
-            scopeNotice.check(info.headers());
+        HttpRequest request = hop;
+        URI next = Redirects.target(client.appRedirectPolicy(), request.uri(), status,
+                info.headers().firstValue("Location"));
+        if (next != null && hops < Redirects.MAX_HOPS
+                && (resendable || !Redirects.keepsBody(status, request.method()))) {
+            redirectTo = next;
+            return HttpResponse.BodySubscribers.replacing(null);
         }
-        // A 401 that asks for more scope goes to the app as it is: no refresh can widen a token's scope.
-        if (status != 401 || scopeNotice.check(info.headers())) {
-            return appHandler.apply(info);
+        boolean ours = header != null && !crossedOrigin && client.policy().ownOrigin(request.uri());
+        if (ours && client.policy().refreshOn(status, request.uri(), info.headers().allValues("WWW-Authenticate"))
+                && !replayed && resendable) {
+            unauthorized = info;
+            return new BoundedBody<>(MAX_KEPT, bytes -> unauthorizedBody = bytes);
         }
-        unauthorized = info;
-        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), bytes -> {
-            unauthorizedBody = bytes.length > MAX_KEPT ? java.util.Arrays.copyOf(bytes, MAX_KEPT) : bytes;
-            return null;
+        return appHandler.apply(info);
+    }
+
+    private void onResponse(HttpResponse<T> response, Throwable failure) {
+        try {
+            if (failure != null) {
+                completeExceptionally(failure);
+            } else if (redirectTo != null) {
+                URI to = redirectTo;
+                HttpRequest from = hop;
+                boolean cross = !RequestPolicy.keepsAuthorization(from.uri(), to);
+                crossedOrigin |= cross;
+                hops++;
+                send(Redirects.next(from, to, response.statusCode(), crossedOrigin));
+            } else if (unauthorized != null) {
+                replay(response);
+            } else {
+                if (replayed && response.statusCode() == 401 && header != null) {
+                    credentials.freshTokenRejected(header);
+                }
+                complete(response);
+            }
+        } catch (Throwable t) {
+            Log.warn("could not continue a request to the MCP server; the app gets what the server last sent", t);
+            if (failure == null && unauthorized != null) {
+                deliverUnauthorized(response);
+            } else {
+                completeExceptionally(failure != null ? failure : t);
+            }
+        }
+    }
+
+    /** One refresh (single-flight), then the same hop once more with the new token; without one, the kept 401. */
+    private void replay(HttpResponse<T> rejected) {
+        credentials.onUnauthorized(header).whenComplete((fresh, failure) -> {
+            if (fresh == null || failure != null) {
+                deliverUnauthorized(rejected);
+                return;
+            }
+            try {
+                header = fresh;
+                replayed = true;
+                send(hop);
+            } catch (Throwable t) {
+                Log.warn("could not replay a rejected request; the app gets the server's 401", t);
+                deliverUnauthorized(rejected);
+            }
         });
     }
 
-    boolean wasUnauthorized() {
-        return unauthorized != null;
+    private void deliverUnauthorized(HttpResponse<T> kept) {
+        try {
+            unauthorizedForApp(kept).whenComplete((r, f) -> {
+                if (f != null) {
+                    completeExceptionally(f);
+                } else {
+                    complete(r);
+                }
+            });
+        } catch (Throwable decodeFailure) {
+            completeExceptionally(decodeFailure);
+        }
     }
 
-    <F extends CompletableFuture<?>> F track(F future) {
+    private <F extends CompletableFuture<?>> F track(F future) {
         inProgress = future;
         return future;
     }
@@ -62,17 +163,8 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
         return super.cancel(mayInterruptIfRunning);
     }
 
-    /** Completes the app's future with the outcome of a send. */
-    void settle(HttpResponse<T> response, Throwable failure) {
-        if (failure != null) {
-            completeExceptionally(failure);
-        } else {
-            complete(response);
-        }
-    }
-
     /** The kept 401, decoded by the app's handler as if it had arrived directly. */
-    CompletionStage<HttpResponse<T>> unauthorizedForApp(HttpResponse<T> kept) {
+    private CompletionStage<HttpResponse<T>> unauthorizedForApp(HttpResponse<T> kept) {
         HttpResponse.BodySubscriber<T> subscriber = appHandler.apply(unauthorized);
         byte[] body = unauthorizedBody == null ? new byte[0] : unauthorizedBody;
         subscriber.onSubscribe(new Flow.Subscription() {

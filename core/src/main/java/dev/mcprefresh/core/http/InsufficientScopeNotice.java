@@ -21,8 +21,12 @@ final class InsufficientScopeNotice {
 
     /** True when the response's challenge says insufficient_scope. */
     boolean check(HttpHeaders headers) {
-        List<String> challenges = headers.allValues("WWW-Authenticate");
-        if (challenges.isEmpty()
+        return check(headers.allValues("WWW-Authenticate"));
+    }
+
+    /** The same, for the {@code WWW-Authenticate} values of any client library's response. */
+    boolean check(List<String> challenges) {
+        if (challenges == null || challenges.isEmpty()
                 || !"insufficient_scope".equals(WwwAuthenticate.param(challenges, "Bearer", "error"))) {
             return false;
         }

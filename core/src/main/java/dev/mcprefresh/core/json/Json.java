@@ -41,14 +41,28 @@ public final class Json {
         if (v instanceof Double && !((Double) v).isNaN()) {
             return (long) Math.floor((Double) v);
         }
-        if (v instanceof String) {
+        if (v instanceof String && asciiInteger((String) v)) {
             try {
                 return Long.parseLong((String) v); // some servers send expires_in as a string
             } catch (NumberFormatException ignored) {
-                // fall through
+                // fall through: beyond a long
             }
         }
         throw new JsonException("'" + name + "' must be a number");
+    }
+
+    /** A sign and ASCII digits: Long.parseLong alone would also read Arabic-Indic or fullwidth digits. */
+    private static boolean asciiInteger(String s) {
+        int start = !s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+') ? 1 : 0;
+        if (s.length() == start) {
+            return false;
+        }
+        for (int i = start; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     @SuppressWarnings("unchecked")

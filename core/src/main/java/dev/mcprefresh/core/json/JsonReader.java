@@ -31,7 +31,10 @@ final class JsonReader {
         this.in = in;
     }
 
-    /** Parses one JSON object filling the whole input (surrounding whitespace allowed). */
+    /**
+     * Parses one JSON object filling the whole input (surrounding whitespace allowed, and a UTF-8 byte order mark at
+     * the very start, which RFC 8259 section 8.1 lets a parser ignore: editors on Windows save one).
+     */
     static Map<String, Object> parseObject(byte[] utf8) {
         JsonReader r = new JsonReader(decode(utf8));
         r.skipWhitespace();
@@ -47,9 +50,10 @@ final class JsonReader {
     }
 
     private static char[] decode(byte[] utf8) {
+        int bom = utf8.length >= 3 && utf8[0] == (byte) 0xEF && utf8[1] == (byte) 0xBB && utf8[2] == (byte) 0xBF ? 3 : 0;
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8));
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8, bom, utf8.length - bom));
             char[] out = new char[chars.remaining()];
             chars.get(out);
             return out;
@@ -188,7 +192,7 @@ final class JsonReader {
             case 'u':
                 int v = 0;
                 for (int i = 0; i < 4; i++) {
-                    int d = Character.digit(next(), 16);
+                    int d = hexDigit(next());
                     if (d < 0) {
                         throw malformedBefore();
                     }
@@ -198,6 +202,20 @@ final class JsonReader {
             default:
                 throw malformedBefore();
         }
+    }
+
+    /** RFC 8259's HEXDIG only: Character.digit would also take Arabic-Indic, fullwidth and other Unicode digits. */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private Object readNumber() {

@@ -2,7 +2,6 @@ package dev.mcprefresh.core.oauth;
 
 import dev.mcprefresh.core.json.Json;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 
 /** Reads {@code exp} from a JWT access token's payload when a server omits expires_in. No signature check: only a hint. */
@@ -14,17 +13,15 @@ public final class JwtExpiry {
     }
 
     public static Instant of(String token) {
-        int first = token.indexOf('.');
-        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-        if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
+        Map<String, Object> claims = JwtClaims.of(token);
+        if (claims == null) {
             return null;
         }
         try {
-            byte[] payload = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
-            Long exp = Json.number(Json.parseObject(payload), "exp");
+            Long exp = Json.number(claims, "exp");
             return exp == null || exp <= 0 || exp > LAST_SECOND ? null : Instant.ofEpochSecond(exp);
         } catch (RuntimeException e) {
-            return null; // not a JWT after all
+            return null;
         }
     }
 }

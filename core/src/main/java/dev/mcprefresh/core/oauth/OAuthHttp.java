@@ -4,6 +4,7 @@ import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.log.ServerText;
+import dev.mcprefresh.core.util.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 
 /**
  * Our own HTTP calls to authorization servers and metadata endpoints. A plain JDK client that never follows
@@ -57,8 +59,13 @@ public final class OAuthHttp {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    c = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout)
-                            .version(HttpClient.Version.HTTP_1_1).build();
+                    // The first request may come from an app's thread. On JDK 17 the client's selector thread (which
+                    // lives as long as the client) and its default workers would keep that thread's context class
+                    // loader and access control context, so an app's class loader after its redeployment. Workers
+                    // idle for a minute end; the client is the only reference to the pool.
+                    c = DaemonThreads.detached(() -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
+                            .executor(Executors.newCachedThreadPool(DaemonThreads.factory("oauth-http"))).build());
                     client = c;
                 }
             }

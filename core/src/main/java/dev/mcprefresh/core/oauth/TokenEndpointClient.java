@@ -2,6 +2,7 @@ package dev.mcprefresh.core.oauth;
 
 import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.json.JsonException;
+import dev.mcprefresh.core.oauth.TokenEndpointException.Failure;
 import dev.mcprefresh.core.store.TokenRecord;
 import java.io.IOException;
 import java.net.URI;
@@ -60,7 +61,7 @@ public final class TokenEndpointClient {
             throw new TokenEndpointException("the token endpoint is unreachable (" + e.getClass().getSimpleName() + ")",
                     false, null);
         }
-        return interpret(response, sentAt);
+        return interpret(response, sentAt, form.get("grant_type"));
     }
 
     /**
@@ -135,7 +136,8 @@ public final class TokenEndpointClient {
         return record.clientSecret();
     }
 
-    private TokenResponse interpret(OAuthHttp.Response response, Instant sentAt) throws TokenEndpointException {
+    private TokenResponse interpret(OAuthHttp.Response response, Instant sentAt, String grantType)
+            throws TokenEndpointException {
         int status = response.status;
         if (status == 200) {
             if (response.truncated) {
@@ -146,7 +148,8 @@ public final class TokenEndpointClient {
                 return TokenResponse.parse(response.body, sentAt);
             } catch (JsonException e) {
                 throw new TokenEndpointException("the token endpoint answered 200 with an unusable body ("
-                        + response.mediaType() + "): " + e.getMessage(), false, null, rotatedRefreshToken(response.body));
+                        + response.mediaType() + "): " + e.getMessage(), Failure.TRANSIENT, null,
+                        rotatedRefreshToken(response.body));
             }
         }
         if (status >= 300 && status < 400) {
@@ -155,10 +158,46 @@ public final class TokenEndpointClient {
         }
         String error = errorCode(response.body);
         String described = "the token endpoint answered " + status + (error != null ? " " + error : "");
-        // RFC 6749 5.2: the grant or the client was refused (400, or 401 for client authentication); retrying the
-        // same grant cannot help. Anything else (5xx, 429, a 404 from a proxy) may pass.
-        boolean grantRefused = status == 400 || status == 401;
-        throw new TokenEndpointException(described, grantRefused, error);
+        if (status != 400 && status != 401) {
+            throw new TokenEndpointException(described, Failure.TRANSIENT, error); // 5xx, 429, a proxy's 403 or 404
+        }
+        if (error == null) {
+            // RFC 6749 5.2 refusals carry a JSON error; a 400 or 401 without one is a proxy or gateway talking.
+            throw new TokenEndpointException(described + " without an OAuth error (" + response.mediaType()
+                    + "), likely from a proxy or gateway; will retry later", Failure.TRANSIENT, null);
+        }
+        if (error.equals("invalid_grant")) {
+            throw new TokenEndpointException(described, Failure.GRANT_DEAD, error); // expired, revoked or already used
+        }
+        String fix = configurationFix(error, grantType == null ? "requested" : grantType);
+        if (fix != null) {
+            throw new TokenEndpointException(described + ": " + fix, Failure.CONFIGURATION, error);
+        }
+        throw new TokenEndpointException(described, Failure.TRANSIENT, error); // an extension code: not known dead
+    }
+
+    /** What a person fixes for an RFC 6749 5.2 (or RFC 8707) refusal that is not about the grant; null for others. */
+    private static String configurationFix(String error, String grantType) {
+        switch (error) {
+            case "invalid_client":
+                return "the authorization server does not accept the stored client (client_id, client secret or"
+                        + " token_endpoint_auth_method): check them, or run login again to register a new client";
+            case "unauthorized_client":
+                return "the stored client is not allowed the " + grantType + " grant: allow it for this client at the"
+                        + " authorization server, or run login again to register a new client";
+            case "unsupported_grant_type":
+                return "the authorization server does not support the " + grantType + " grant";
+            case "invalid_target":
+                return "the authorization server refuses the stored resource: store the right --resource, or none";
+            case "invalid_scope":
+                return "the authorization server refuses the requested scope: store a scope it grants this client"
+                        + " (--scope), or none";
+            case "invalid_request":
+                return "the authorization server calls the request malformed: check the stored resource and scope"
+                        + " (some servers refuse any resource parameter: store none)";
+            default:
+                return null;
+        }
     }
 
     private static String rotatedRefreshToken(byte[] body) {

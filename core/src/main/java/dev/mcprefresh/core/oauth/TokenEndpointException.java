@@ -1,22 +1,42 @@
 package dev.mcprefresh.core.oauth;
 
 /**
- * A refresh that did not produce a token. {@link #needsLogin()} is true when the authorization server rejected the
- * grant (a 4xx such as invalid_grant): retrying cannot help. Otherwise the failure is transient (5xx, network,
- * timeout, malformed response) and a later attempt may succeed. Messages hold the OAuth error code, never tokens.
+ * A token request that did not produce a token, and what the caller should do about it ({@link #failure()}). Messages
+ * hold the OAuth error code and what to fix, never tokens, secrets or the server's error_description.
  */
 public final class TokenEndpointException extends Exception {
-    private final boolean needsLogin;
+    /** Why the request failed, which decides what the caller does next. */
+    public enum Failure {
+        /**
+         * The grant is dead (RFC 6749 5.2 {@code invalid_grant}: expired, revoked or already used), or nothing could
+         * ever be sent: only a new login helps, in every process sharing the store.
+         */
+        GRANT_DEAD,
+        /**
+         * The server refused the stored client, resource, scope or grant type: the grant may be fine, but retrying
+         * the same request cannot help until a person fixes the configuration the message names.
+         */
+        CONFIGURATION,
+        /** 5xx, 429, network, timeout, redirect, a refusal without an OAuth error, an unusable answer: back off, retry. */
+        TRANSIENT
+    }
+
+    private final Failure failure;
     private final String error;
     private final transient String rotatedRefreshToken;
 
-    public TokenEndpointException(String message, boolean needsLogin, String error) {
-        this(message, needsLogin, error, null);
+    public TokenEndpointException(String message, Failure failure, String error) {
+        this(message, failure, error, null);
     }
 
-    TokenEndpointException(String message, boolean needsLogin, String error, String rotatedRefreshToken) {
+    /** {@code needsLogin}: {@link Failure#GRANT_DEAD}, else {@link Failure#TRANSIENT}. */
+    public TokenEndpointException(String message, boolean needsLogin, String error) {
+        this(message, needsLogin ? Failure.GRANT_DEAD : Failure.TRANSIENT, error, null);
+    }
+
+    TokenEndpointException(String message, Failure failure, String error, String rotatedRefreshToken) {
         super(message);
-        this.needsLogin = needsLogin;
+        this.failure = failure;
         this.error = error;
         this.rotatedRefreshToken = rotatedRefreshToken;
     }
@@ -29,8 +49,18 @@ public final class TokenEndpointException extends Exception {
         return rotatedRefreshToken;
     }
 
+    public Failure failure() {
+        return failure;
+    }
+
+    /** The grant is dead: mark the store entry as needing a new login. */
     public boolean needsLogin() {
-        return needsLogin;
+        return failure == Failure.GRANT_DEAD;
+    }
+
+    /** A configuration error: say the message once (it names what to fix); not a dead grant, not worth a quick retry. */
+    public boolean configurationError() {
+        return failure == Failure.CONFIGURATION;
     }
 
     /** The OAuth error code, e.g. invalid_grant; null when there was none. */

@@ -3,6 +3,7 @@ package dev.mcprefresh.core.oauth;
 import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.json.JsonException;
 import dev.mcprefresh.core.log.ServerText;
+import dev.mcprefresh.core.store.Identity;
 import dev.mcprefresh.core.store.TokenRecord;
 import java.time.Instant;
 import java.util.Locale;
@@ -20,15 +21,17 @@ public final class TokenResponse {
     private final String scope;
     private final Instant expiresAt;
     private final Long refreshExpiresIn;
+    private final Identity identity;
     private final String note;
 
     private TokenResponse(String accessToken, String refreshToken, String scope, Instant expiresAt, Long refreshExpiresIn,
-            String note) {
+            Identity identity, String note) {
         this.accessToken = accessToken;
         this.refreshToken = refreshToken;
         this.scope = scope;
         this.expiresAt = expiresAt;
         this.refreshExpiresIn = refreshExpiresIn;
+        this.identity = identity;
         this.note = note;
     }
 
@@ -89,7 +92,28 @@ public final class TokenResponse {
             scope = null;
         }
         return new TokenResponse((String) accessToken, refresh, (String) scope, expiresAt, refreshExpiresIn,
-                notes.length() == 0 ? null : notes.toString());
+                identityOf(o.get("id_token"), (String) accessToken), notes.length() == 0 ? null : notes.toString());
+    }
+
+    /**
+     * Whose tokens these are: the ID token's issuer and subject (OpenID Connect), else a JWT access token's; unknown
+     * when neither says. Both came straight from the token endpoint, so TLS vouches for them (OIDC Core 3.1.3.7).
+     */
+    private static Identity identityOf(Object idToken, String accessToken) {
+        Map<String, Object> claims = idToken instanceof String ? JwtClaims.of((String) idToken) : null;
+        if (JwtClaims.string(claims, "sub") == null) {
+            claims = JwtClaims.of(accessToken);
+        }
+        String subject = JwtClaims.string(claims, "sub");
+        if (subject == null) {
+            return Identity.UNKNOWN;
+        }
+        String name = JwtClaims.string(claims, "preferred_username");
+        if (name == null) {
+            name = JwtClaims.string(claims, "email");
+        }
+        return new Identity(JwtClaims.string(claims, "iss"), ServerText.safe(subject),
+                name == null ? null : ServerText.safe(name));
     }
 
     /**
@@ -131,6 +155,8 @@ public final class TokenResponse {
     public String scope() { return scope; }
     public Instant expiresAt() { return expiresAt; }
     public Long refreshExpiresIn() { return refreshExpiresIn; }
+    /** Whose tokens these are, as far as the response tells (never null; {@link Identity#UNKNOWN} if it does not). */
+    public Identity identity() { return identity; }
     /** What was wrong with the optional members and was dropped (no token material), or null. */
     public String note() { return note; }
 
@@ -139,8 +165,15 @@ public final class TokenResponse {
      * when the response carries them (a server that does not rotate keeps the old refresh token valid).
      */
     public TokenRecord applyTo(TokenRecord old, Instant at) {
-        TokenRecord.Builder b = old.toBuilder().accessToken(accessToken).expiresAt(expiresAt).updatedAt(at)
+        TokenRecord.Builder b = old.toBuilder().issuedAccessToken(accessToken).expiresAt(expiresAt).updatedAt(at)
                 .needsLogin(false, null);
+        if (old.subject() == null && identity.subject() != null) {
+            // Learned now; the entry keeps its id. An issuer from the server's metadata stays the one stored.
+            b.subject(identity.subject()).displayName(identity.displayName());
+            if (old.issuer() == null) {
+                b.issuer(identity.issuer());
+            }
+        }
         if (refreshToken != null) {
             b.refreshToken(refreshToken);
             b.refreshExpiresAt(refreshExpiresIn != null ? at.plusSeconds(refreshExpiresIn) : null);

@@ -4,6 +4,7 @@ import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.oauth.TokenEndpointException;
 import dev.mcprefresh.core.oauth.TokenResponse;
+import dev.mcprefresh.core.store.StoreContents;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
@@ -16,7 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The credentials of one MCP server, shared by every transport of this JVM that talks to it.
+ * The credentials of one store entry (an MCP server and one identity), shared by every transport of this JVM that
+ * sends as that identity. It only ever reads and writes its own entry (by id), so another user's login to the same
+ * server is never adopted.
  * <ul>
  *   <li>{@link #header()}: the per-request fast path; starts a background refresh inside the skew window.</li>
  *   <li>{@link #freshHeader()} and {@link #onUnauthorized(String)}: wait for a refresh. Single-flight: however many
@@ -30,6 +33,7 @@ public final class Credentials {
     static final long REFUSED_HOLD_MILLIS = 60_000;
 
     private final String serverUrl;
+    private final String entryId;
     private final TokenStore store;
     private final TokenEndpointClient tokenClient;
     private final Clock clock;
@@ -47,10 +51,14 @@ public final class Credentials {
     private volatile String refusedHeader;
     private volatile long refusedUntilMillis;
     private volatile boolean warnedFreshTokenRejected;
+    /** A refreshed record the store could not save, and the refresh token it was rotated from (see {@link #reconcile}). */
+    private volatile TokenRecord unsaved;
+    private volatile String unsavedRotatedFrom;
 
     public Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock,
             Duration skew, Executor executor) {
         this.serverUrl = initial.serverUrl();
+        this.entryId = initial.id();
         this.store = store;
         this.tokenClient = tokenClient;
         this.clock = clock;
@@ -61,6 +69,16 @@ public final class Credentials {
 
     public String serverUrl() {
         return serverUrl;
+    }
+
+    /** The store entry this object keeps fresh. */
+    public String entryId() {
+        return entryId;
+    }
+
+    /** Whose tokens these are, for log lines: a label, never a token. */
+    public String identityLabel() {
+        return current.record.identity().label();
     }
 
     /**
@@ -194,12 +212,17 @@ public final class Credentials {
     /** Returns the new state, or null when nothing usable came of it. */
     private TokenState refreshUnderLock(TokenState stale, boolean early) {
         RefreshOutcome outcome;
-        TokenRecord[] answered = new TokenRecord[1]; // the server's answer, should the store write then fail
+        TokenRecord[] answered = new TokenRecord[2]; // the server's answer and what it replaced, should the write fail
+        TokenRecord pending = unsaved;
         try {
             outcome = store.update(contents -> {
-                TokenRecord onDisk = contents.get(serverUrl);
+                TokenRecord onDisk = reconcile(contents, pending);
                 if (onDisk == null) {
-                    return RefreshOutcome.failed("the store no longer has an entry for " + serverUrl, false);
+                    return RefreshOutcome.failed("the store no longer has the entry for " + serverUrl + " as "
+                            + stale.record.identity().label(), false);
+                }
+                if (!onDisk.identity().sameUser(stale.record.identity()) && stale.record.subject() != null) {
+                    return RefreshOutcome.failed("the store entry for " + serverUrl + " now names another user", false);
                 }
                 TokenState disk = new TokenState(onDisk, skew);
                 long now = clock.millis();
@@ -220,7 +243,12 @@ public final class Credentials {
                     Instant at = clock.instant();
                     TokenResponse response = tokenClient.refresh(onDisk);
                     TokenRecord updated = response.applyTo(onDisk, at);
+                    String answeredFor = response.identity().subject();
+                    if (answeredFor != null && onDisk.subject() != null && !answeredFor.equals(onDisk.subject())) {
+                        return anotherUsersTokens(contents, onDisk, response);
+                    }
                     answered[0] = updated;
+                    answered[1] = onDisk;
                     // Written and fsync'd before anyone uses the new token: a process that exits right after its
                     // request cannot take the only copy of a rotated refresh token with it.
                     contents.put(updated);
@@ -241,18 +269,54 @@ public final class Credentials {
                     return RefreshOutcome.failed(e.getMessage(), false);
                 }
             });
+            if (pending != null && unsaved == pending) {
+                unsaved = null; // written back, or superseded by what the store now holds
+                unsavedRotatedFrom = null;
+            }
         } catch (StoreException e) {
             if (answered[0] != null && new TokenState(answered[0], skew).header != null) {
-                // The server has answered and may have rotated the refresh token: memory is the only copy left.
+                // The server has answered and may have rotated the refresh token: memory is the only copy left, and
+                // the one the next refresh presents (the store's is superseded: reuse detection would end the grant).
+                keepUnsaved(answered[0], answered[1]);
                 Log.warn("the new token for " + serverUrl + " could not be saved (" + e.getMessage() + "); this"
-                        + " process goes on with it, but other processes sharing the store and a restart may need a"
-                        + " new login if the server rotated the refresh token");
+                        + " process goes on with it and writes it back when the store can be written again; other"
+                        + " processes sharing the store may need a new login if the server rotated the refresh token");
                 resetBackoff();
                 return new TokenState(answered[0], skew);
             }
             outcome = RefreshOutcome.failed(e.getMessage(), false);
         }
         return apply(outcome, stale);
+    }
+
+    /**
+     * This entry as the refresh should see it. After a refresh whose answer could not be saved, memory holds the
+     * rotated refresh token: while the store still holds the one it was rotated from, the store is stale, so the
+     * in-memory record is used and written back. If the store holds anything else, someone wrote since (a new
+     * login), and the store wins.
+     */
+    private TokenRecord reconcile(StoreContents contents, TokenRecord pending) {
+        TokenRecord onDisk = contents.get(entryId);
+        if (pending != null && onDisk != null && java.util.Objects.equals(onDisk.refreshToken(), unsavedRotatedFrom)) {
+            contents.put(pending);
+            return pending;
+        }
+        return onDisk;
+    }
+
+    private void keepUnsaved(TokenRecord answer, TokenRecord replaced) {
+        if (unsaved == null) {
+            unsavedRotatedFrom = replaced.refreshToken(); // the oldest still on disk, across repeated failures
+        }
+        unsaved = answer;
+    }
+
+    /** The server answered with tokens of another user than the entry's: never used, never stored. */
+    private RefreshOutcome anotherUsersTokens(StoreContents contents, TokenRecord onDisk, TokenResponse response) {
+        String reason = "the authorization server answered the refresh with tokens of another user ("
+                + response.identity().label() + " instead of " + onDisk.identity().label() + ")";
+        contents.put(onDisk.toBuilder().needsLogin(true, reason).build());
+        return RefreshOutcome.rejected(reason);
     }
 
     private TokenState apply(RefreshOutcome outcome, TokenState stale) {

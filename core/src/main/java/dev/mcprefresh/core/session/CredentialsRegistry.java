@@ -3,38 +3,56 @@ package dev.mcprefresh.core.session;
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.log.LoggedUrl;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
+import dev.mcprefresh.core.util.DaemonThreads;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** One {@link Credentials} per stored server for the whole JVM, so every transport to a server shares one refresh. */
+/**
+ * The JVM's view of the token store: one {@link Credentials} per store entry (so every transport of one identity
+ * shares one refresh), and a snapshot of the entries that is re-read only when the file changed, checked at most once
+ * a second (never a read per request).
+ */
 public final class CredentialsRegistry {
+    static final long STORE_CHECK_MILLIS = 1000;
+
     private final TokenStore store;
     private final TokenEndpointClient tokenClient;
     private final Duration skew;
     private final Clock clock;
+    private final boolean strictIdentity;
     private final ExecutorService executor;
-    private final Map<String, Credentials> byServer = new ConcurrentHashMap<>();
+    private final Map<String, Credentials> byEntry = new ConcurrentHashMap<>();
+    private final Set<String> said = ConcurrentHashMap.newKeySet();
+    private volatile Snapshot snapshot;
+    private volatile long nextStoreCheckMillis;
 
     public CredentialsRegistry(TokenStore store, TokenEndpointClient tokenClient, Duration skew, Clock clock) {
+        this(store, tokenClient, skew, clock, false);
+    }
+
+    public CredentialsRegistry(TokenStore store, TokenEndpointClient tokenClient, Duration skew, Clock clock,
+            boolean strictIdentity) {
         this.store = store;
         this.tokenClient = tokenClient;
         this.skew = skew;
         this.clock = clock;
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "mcp-refresh-token");
-            t.setDaemon(true);
-            return t;
-        });
+        this.strictIdentity = strictIdentity;
+        // Daemon threads without the starting app thread's context class loader: they live as long as the JVM.
+        this.executor = Executors.newCachedThreadPool(DaemonThreads.factory("token"));
     }
 
     public static CredentialsRegistry fromSettings(Settings settings) {
@@ -42,34 +60,107 @@ public final class CredentialsRegistry {
         Duration lockTimeout = settings.durationOrDefault(Setting.LOCK_TIMEOUT_SECONDS, Log::warn);
         Duration skew = settings.durationOrDefault(Setting.REFRESH_SKEW_SECONDS, Log::warn);
         boolean insecure = settings.allowInsecureHttpOrFalse(Log::warn);
+        boolean strict = settings.identityStrict(Log::warn);
         Clock clock = Clock.systemUTC();
         return new CredentialsRegistry(new TokenStore(settings.storePath(), lockTimeout),
-                new TokenEndpointClient(new OAuthHttp(httpTimeout, insecure), clock), skew, clock);
+                new TokenEndpointClient(new OAuthHttp(httpTimeout, insecure), clock), skew, clock, strict);
     }
 
     public TokenStore store() {
         return store;
     }
 
-    /** The credentials for a transport whose MCP URL is {@code url}, or null when the store has no entry for it. */
-    public Credentials find(URI url) {
-        TokenRecord record;
-        try {
-            record = ServerMatcher.find(store.read().records(), url);
-        } catch (StoreException e) {
-            Log.error(e.getMessage() + "; MCP requests to " + url + " go out unchanged");
+    boolean strictIdentity() {
+        return strictIdentity;
+    }
+
+    /**
+     * The credentials binding for a transport whose MCP URL is {@code url}, or null when no stored server URL covers
+     * it (then the transport is left as it is). Reads the store if it changed.
+     */
+    public TransportCredentials forTransport(URI url) {
+        Snapshot s = snapshot(true);
+        if (s == null) {
             return null;
         }
-        if (record == null) {
+        ServerMatcher.Match match = ServerMatcher.find(s.records, url);
+        if (match.serverUrl == null) {
+            if (match.tied.size() > 1 && said.add("tie " + match.tied)) {
+                Log.warn("the store holds " + match.tied.size() + " server URLs that equally match "
+                        + LoggedUrl.of(url) + " (" + String.join(", ", match.tied) + "); that transport is left as"
+                        + " it is: remove all but one with java -jar mcp-refresh.jar logout");
+            }
             return null;
         }
-        return byServer.computeIfAbsent(record.serverUrl(), k -> {
+        return new TransportCredentials(this, match.serverUrl, url);
+    }
+
+    /** The store's entries as last read; re-read when the file changed. Null when the store cannot be read. */
+    Snapshot snapshot() {
+        return snapshot(false);
+    }
+
+    private Snapshot snapshot(boolean checkNow) {
+        Snapshot s = snapshot;
+        long now = clock.millis();
+        if (s != null && !checkNow && now < nextStoreCheckMillis) {
+            return s;
+        }
+        synchronized (this) {
+            s = snapshot;
+            nextStoreCheckMillis = now + STORE_CHECK_MILLIS;
+            Object version = store.version();
+            if (s != null && java.util.Objects.equals(version, s.version)) {
+                return s;
+            }
+            try {
+                Snapshot fresh = new Snapshot(version, List.copyOf(store.read().records()));
+                snapshot = fresh;
+                return fresh;
+            } catch (StoreException e) {
+                if (said.add("read " + e.getMessage())) {
+                    Log.error(e.getMessage() + "; MCP requests go out as the apps built them until it can be read");
+                }
+                return s;
+            }
+        }
+    }
+
+    /** The one {@link Credentials} of this JVM for a store entry. */
+    Credentials credentials(TokenRecord record) {
+        return byEntry.computeIfAbsent(record.id(), k -> {
             if (record.needsLogin()) {
-                Log.warn("the store marks " + record.serverUrl() + " as needing a new login ("
-                        + record.needsLoginReason() + "); requests go out as the app built them until you run:"
-                        + " java -jar mcp-refresh.jar login " + record.serverUrl());
+                Log.warn("the store marks " + record.serverUrl() + " as " + record.identity().label()
+                        + " as needing a new login (" + record.needsLoginReason() + "); requests go out as the app"
+                        + " built them until you run: java -jar mcp-refresh.jar login " + record.serverUrl());
             }
             return new Credentials(record, store, tokenClient, clock, skew, executor);
         });
+    }
+
+    /** Says a line once per key for the life of the JVM. */
+    boolean sayOnce(String key) {
+        return said.add(key);
+    }
+
+    /** One read of the store: its file version and its entries. */
+    static final class Snapshot {
+        final Object version;
+        final Collection<TokenRecord> records;
+
+        Snapshot(Object version, Collection<TokenRecord> records) {
+            this.version = version;
+            this.records = records;
+        }
+
+        List<TokenRecord> forServer(String serverUrl) {
+            List<TokenRecord> found = new java.util.ArrayList<>();
+            for (TokenRecord r : records) {
+                if (r.serverUrl().equals(serverUrl)) {
+                    found.add(r);
+                }
+            }
+            return found;
+        }
     }
 }

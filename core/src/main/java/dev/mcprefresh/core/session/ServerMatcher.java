@@ -2,28 +2,40 @@ package dev.mcprefresh.core.session;
 
 import dev.mcprefresh.core.store.TokenRecord;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Locale;
+import java.util.List;
 
 /**
- * Which stored server a transport's URL belongs to, and whether a request URI may carry that server's token.
- * A token is only ever sent to its own server's origin (scheme, host, port).
+ * Which stored MCP server a transport's URL belongs to. Same origin required ({@link Origin}); the stored URL's path
+ * must be a segment prefix of the transport's (a stored {@code /mcp} covers {@code /mcp} and {@code /mcp/x}, never
+ * {@code /mcpx}); the longest such path wins. Two stored URLs that tie (the same origin and path written two ways)
+ * match nothing: the caller says so once. There is no "only entry on this origin" fallback: another path on the same
+ * origin may be another server with other credentials.
  */
 public final class ServerMatcher {
     private ServerMatcher() {
     }
 
-    /**
-     * The stored record for a transport URL: same origin required; then the exact URL, else the record whose path
-     * is the longest segment-wise prefix of the URL's (or the reverse), else the only record on that origin.
-     */
-    public static TokenRecord find(Collection<TokenRecord> records, URI url) {
-        String origin = origin(url);
-        String path = normalizePath(url.getPath());
-        TokenRecord best = null;
-        int bestScore = -1;
-        int onOrigin = 0;
-        TokenRecord onlyOnOrigin = null;
+    /** The outcome: the stored server URL, or null with the tied URLs (if a tie was the reason). */
+    public static final class Match {
+        public final String serverUrl;
+        public final List<String> tied;
+
+        Match(String serverUrl, List<String> tied) {
+            this.serverUrl = serverUrl;
+            this.tied = tied;
+        }
+    }
+
+    public static Match find(Collection<TokenRecord> records, URI url) {
+        Origin origin = Origin.of(url);
+        if (origin == null) {
+            return new Match(null, List.of());
+        }
+        String path = normalizePath(url.getRawPath());
+        List<String> best = new ArrayList<>();
+        int bestLength = -1;
         for (TokenRecord r : records) {
             URI stored;
             try {
@@ -31,31 +43,29 @@ public final class ServerMatcher {
             } catch (IllegalArgumentException e) {
                 continue;
             }
-            if (!origin.equals(origin(stored))) {
+            if (!origin.equals(Origin.of(stored))) {
                 continue;
             }
-            onOrigin++;
-            onlyOnOrigin = r;
-            String storedPath = normalizePath(stored.getPath());
-            int score = -1;
-            if (storedPath.equals(path)) {
-                score = Integer.MAX_VALUE;
-            } else if (isPrefix(storedPath, path) || isPrefix(path, storedPath)) {
-                score = Math.min(storedPath.length(), path.length());
+            String storedPath = normalizePath(stored.getRawPath());
+            if (!isSegmentPrefix(storedPath, path)) {
+                continue;
             }
-            if (score > bestScore) {
-                bestScore = score;
-                best = r;
+            if (storedPath.length() > bestLength) {
+                best.clear();
+                bestLength = storedPath.length();
+            }
+            if (storedPath.length() == bestLength && !best.contains(r.serverUrl())) {
+                best.add(r.serverUrl()); // several identities of one server URL are one candidate
             }
         }
-        if (best != null && bestScore >= 0) {
-            return best;
+        if (best.size() == 1) {
+            return new Match(best.get(0), List.of());
         }
-        return onOrigin == 1 ? onlyOnOrigin : null;
+        return new Match(null, best);
     }
 
-    private static boolean isPrefix(String prefix, String path) {
-        return prefix.isEmpty() || path.startsWith(prefix + "/");
+    static boolean isSegmentPrefix(String prefix, String path) {
+        return prefix.isEmpty() || path.equals(prefix) || path.startsWith(prefix + "/");
     }
 
     private static String normalizePath(String path) {
@@ -69,33 +79,9 @@ public final class ServerMatcher {
         return p;
     }
 
-    /** Lower-case scheme and host, explicit port. */
-    public static String origin(URI uri) {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        return scheme + "://" + host + ":" + port(uri);
-    }
-
-    static int port(URI uri) {
-        if (uri.getPort() != -1) {
-            return uri.getPort();
-        }
-        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-    }
-
     /** Whether two absolute URLs share scheme, host and port; false when either does not parse. */
     public static boolean sameOrigin(URI uri, String other) {
-        try {
-            URI o = URI.create(other);
-            return o.getScheme() != null && o.getHost() != null
-                    && sameOrigin(uri, o.getScheme().toLowerCase(Locale.ROOT), o.getHost(), port(o));
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Allocation-free check that {@code uri} has the given origin parts. */
-    public static boolean sameOrigin(URI uri, String scheme, String host, int port) {
-        return scheme.equalsIgnoreCase(uri.getScheme()) && host.equalsIgnoreCase(uri.getHost()) && port == port(uri);
+        Origin o = Origin.of(other);
+        return o != null && o.matches(uri);
     }
 }

@@ -4,26 +4,38 @@ import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.json.JsonException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * One MCP server's credentials as stored: the client registration, the tokens and their expiry.
- * Immutable; every change makes a new record. Fields this version does not know are carried along untouched.
+ * One store entry: an MCP server URL and an identity (issuer, subject) with that identity's client registration,
+ * tokens and their expiry. Its {@link #id()} is fixed when the entry is created and never changes, even when the
+ * subject is learned later. Immutable; every change makes a new record. Fields this version does not know are
+ * carried along untouched.
  */
 public final class TokenRecord {
     public static final String AUTH_NONE = "none";
     public static final String AUTH_BASIC = "client_secret_basic";
     public static final String AUTH_POST = "client_secret_post";
 
-    private static final Set<String> KNOWN = Set.of("token_endpoint", "client_id", "client_secret",
+    /** How many fingerprints of issued access tokens an entry keeps (an app may hold one from a while ago). */
+    static final int ISSUED_KEPT = 16;
+    private static final Set<String> KNOWN = Set.of("server_url", "issuer", "subject", "display_name",
+            "issued_tokens", "token_endpoint", "client_id", "client_secret",
             "token_endpoint_auth_method", "resource", "scope", "access_token", "expires_at", "refresh_token",
             "refresh_expires_at", "needs_login", "needs_login_reason", "updated_at");
 
+    private final String id;
     private final String serverUrl;
+    private final String issuer;
+    private final String subject;
+    private final String displayName;
+    private final List<String> issuedTokens;
     private final String tokenEndpoint;
     private final String clientId;
     private final String clientSecret;
@@ -41,6 +53,11 @@ public final class TokenRecord {
 
     private TokenRecord(Builder b) {
         this.serverUrl = Objects.requireNonNull(b.serverUrl, "serverUrl");
+        this.issuer = b.issuer;
+        this.subject = b.subject;
+        this.displayName = b.displayName;
+        this.id = b.id != null ? b.id : TokenFingerprint.id(b.serverUrl, b.issuer, b.subject);
+        this.issuedTokens = b.issuedTokens;
         this.tokenEndpoint = b.tokenEndpoint;
         this.clientId = b.clientId;
         this.clientSecret = b.clientSecret;
@@ -65,7 +82,12 @@ public final class TokenRecord {
 
     public Builder toBuilder() {
         Builder b = new Builder();
+        b.id = id;
         b.serverUrl = serverUrl;
+        b.issuer = issuer;
+        b.subject = subject;
+        b.displayName = displayName;
+        b.issuedTokens = issuedTokens;
         b.tokenEndpoint = tokenEndpoint;
         b.clientId = clientId;
         b.clientSecret = clientSecret;
@@ -83,8 +105,48 @@ public final class TokenRecord {
         return b;
     }
 
-    static TokenRecord fromJson(String serverUrl, Map<String, Object> o) {
-        Builder b = builder(serverUrl);
+    /** A format 2 entry: its id is the key it is stored under, its server URL a member. */
+    static TokenRecord fromJson(String id, Map<String, Object> o) {
+        String serverUrl = Json.string(o, "server_url");
+        if (serverUrl == null) {
+            throw new JsonException("entry '" + id + "' has no server_url");
+        }
+        Builder b = fill(builder(serverUrl), o);
+        b.id = id;
+        return b.build();
+    }
+
+    /**
+     * A format 1 entry, keyed by server URL. Its identity is what its access token says when that is a JWT, else
+     * unknown; its id is derived from the URL alone, so every process migrating the same file agrees on it.
+     */
+    static TokenRecord fromFormat1(String serverUrl, Map<String, Object> o) {
+        Builder b = fill(builder(serverUrl), o);
+        Map<String, Object> claims = dev.mcprefresh.core.oauth.JwtClaims.of(b.accessToken);
+        b.issuer = dev.mcprefresh.core.oauth.JwtClaims.string(claims, "iss");
+        b.subject = dev.mcprefresh.core.oauth.JwtClaims.string(claims, "sub");
+        b.id = TokenFingerprint.id(serverUrl);
+        if (b.accessToken != null) {
+            b.issuedTokens = List.of(TokenFingerprint.of(b.accessToken));
+        }
+        return b.build();
+    }
+
+    private static Builder fill(Builder b, Map<String, Object> o) {
+        b.issuer = Json.string(o, "issuer");
+        b.subject = Json.string(o, "subject");
+        b.displayName = Json.string(o, "display_name");
+        List<Object> issued = Json.array(o, "issued_tokens");
+        if (issued != null) {
+            List<String> fingerprints = new ArrayList<>();
+            for (Object f : issued) {
+                if (!(f instanceof String)) {
+                    throw new JsonException("'issued_tokens' must hold strings");
+                }
+                fingerprints.add((String) f);
+            }
+            b.issuedTokens = List.copyOf(fingerprints);
+        }
         b.tokenEndpoint = Json.string(o, "token_endpoint");
         b.clientId = Json.string(o, "client_id");
         b.clientSecret = Json.string(o, "client_secret");
@@ -108,7 +170,7 @@ public final class TokenRecord {
             }
         }
         b.unknown = extra.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(extra);
-        return b.build();
+        return b;
     }
 
     private static Instant instant(Map<String, Object> o, String name) {
@@ -125,6 +187,10 @@ public final class TokenRecord {
 
     Map<String, Object> toJson() {
         Map<String, Object> o = new LinkedHashMap<>();
+        o.put("server_url", serverUrl);
+        putIfSet(o, "issuer", issuer);
+        putIfSet(o, "subject", subject);
+        putIfSet(o, "display_name", displayName);
         putIfSet(o, "token_endpoint", tokenEndpoint);
         putIfSet(o, "client_id", clientId);
         putIfSet(o, "client_secret", clientSecret);
@@ -138,6 +204,9 @@ public final class TokenRecord {
         o.put("needs_login", needsLogin);
         putIfSet(o, "needs_login_reason", needsLoginReason);
         putIfSet(o, "updated_at", updatedAt == null ? null : updatedAt.toString());
+        if (!issuedTokens.isEmpty()) {
+            o.put("issued_tokens", new ArrayList<Object>(issuedTokens));
+        }
         o.putAll(unknown);
         return o;
     }
@@ -148,7 +217,18 @@ public final class TokenRecord {
         }
     }
 
+    /** The entry's key in the store, fixed at creation. */
+    public String id() { return id; }
     public String serverUrl() { return serverUrl; }
+    public Identity identity() { return new Identity(issuer, subject, displayName); }
+    public String issuer() { return issuer; }
+    public String subject() { return subject; }
+    /** Fingerprints ({@link TokenFingerprint}) of the access tokens this entry held, newest first. */
+    public List<String> issuedTokens() { return issuedTokens; }
+    /** Whether {@code accessToken} is this entry's current token or one it held before. */
+    public boolean issued(String accessToken, String fingerprint) {
+        return accessToken.equals(this.accessToken) || issuedTokens.contains(fingerprint);
+    }
     public String tokenEndpoint() { return tokenEndpoint; }
     public String clientId() { return clientId; }
     public String clientSecret() { return clientSecret; }
@@ -174,13 +254,18 @@ public final class TokenRecord {
     @Override
     public String toString() {
         // Never the tokens or the secret.
-        return "TokenRecord[" + serverUrl + ", expiresAt=" + expiresAt + ", refreshToken="
+        return "TokenRecord[" + serverUrl + " as " + identity().label() + ", expiresAt=" + expiresAt + ", refreshToken="
                 + (refreshToken != null ? "present" : "absent") + ", needsLogin=" + needsLogin + "]";
     }
 
     /** Mutable builder; the only way to make a record. */
     public static final class Builder {
+        private String id;
         private String serverUrl;
+        private String issuer;
+        private String subject;
+        private String displayName;
+        private List<String> issuedTokens = List.of();
         private String tokenEndpoint;
         private String clientId;
         private String clientSecret;
@@ -196,6 +281,28 @@ public final class TokenRecord {
         private Instant updatedAt;
         private Map<String, Object> unknown = Collections.emptyMap();
 
+        /** Keeps an existing entry's id: an update of that entry, not a new one. */
+        public Builder id(String v) { id = v; return this; }
+        public Builder issuer(String v) { issuer = v; return this; }
+        public Builder subject(String v) { subject = v; return this; }
+        public Builder displayName(String v) { displayName = v; return this; }
+        public Builder identity(Identity v) { issuer = v.issuer(); subject = v.subject(); displayName = v.displayName(); return this; }
+        /** Sets the access token and remembers its fingerprint, so the entry still knows it after a refresh. */
+        public Builder issuedAccessToken(String v) {
+            accessToken = v;
+            if (v != null) {
+                String f = TokenFingerprint.of(v);
+                List<String> kept = new ArrayList<>(ISSUED_KEPT);
+                kept.add(f);
+                for (String old : issuedTokens) {
+                    if (kept.size() < ISSUED_KEPT && !old.equals(f)) {
+                        kept.add(old);
+                    }
+                }
+                issuedTokens = List.copyOf(kept);
+            }
+            return this;
+        }
         public Builder tokenEndpoint(String v) { tokenEndpoint = v; return this; }
         public Builder clientId(String v) { clientId = v; return this; }
         public Builder clientSecret(String v) { clientSecret = v; return this; }

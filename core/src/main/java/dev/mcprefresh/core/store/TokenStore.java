@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,12 +28,16 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * The token store: one JSON file, documented in the README, shared by every process of the user.
+ * The token store: one JSON file, documented in the README, shared by every process of the user. Format 2 keys
+ * entries by id (a server URL and an identity); a format 1 file (keyed by server URL) is read and migrated on the
+ * next write.
  * Reads need no lock (writes are atomic renames, so a reader sees the old or the new file, never a mix).
  * {@link #update} holds a per-file lock across read, change and write, so concurrent processes serialise.
  */
 public final class TokenStore {
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
+    /** A store of many entries is still a few hundred KiB; a larger file is not read into memory. */
+    static final long MAX_BYTES = 8L << 20;
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
@@ -57,7 +62,7 @@ public final class TokenStore {
     public StoreContents read() {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            bytes = readBounded();
         } catch (NoSuchFileException e) {
             return StoreContents.empty();
         } catch (IOException e) {
@@ -74,6 +79,35 @@ public final class TokenStore {
         return parse(bytes);
     }
 
+    /** The file's bytes, refusing one over {@link #MAX_BYTES} before reading it. */
+    private byte[] readBounded() throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > MAX_BYTES) {
+                throw new StoreException("token store " + path + " is " + (size >> 20) + " MiB, over the "
+                        + (MAX_BYTES >> 20) + " MiB a token store can be; it was left as it is (is it the right file?)");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // read until full or end of file
+            }
+            return buf.position() == buf.capacity() ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
+        }
+    }
+
+    /**
+     * What identifies the file's current version (inode, modification time, size): every write is a rename of a new
+     * file, so any write changes it. Null when there is no store. A stat, no read.
+     */
+    public Object version() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            return a.fileKey() + "/" + a.lastModifiedTime().toMillis() + "/" + a.size();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private StoreContents parse(byte[] bytes) {
         try {
             Map<String, Object> top = Json.parseObject(bytes);
@@ -82,22 +116,25 @@ public final class TokenStore {
                 throw new StoreException("token store " + path + " has format " + format
                         + ", written by a newer mcp-refresh; this version reads format " + FORMAT + " and will not change it");
             }
-            Map<String, Object> servers = Json.object(top, "servers");
+            boolean format1 = format == null || format < 2;
+            Map<String, Object> entries = Json.object(top, format1 ? "servers" : "entries");
             Map<String, TokenRecord> records = new LinkedHashMap<>();
-            if (servers != null) {
-                for (Map.Entry<String, Object> e : servers.entrySet()) {
+            if (entries != null) {
+                for (Map.Entry<String, Object> e : entries.entrySet()) {
                     if (!(e.getValue() instanceof Map)) {
-                        throw new JsonException("server entry '" + e.getKey() + "' must be an object");
+                        throw new JsonException("entry '" + e.getKey() + "' must be an object");
                     }
                     @SuppressWarnings("unchecked")
                     Map<String, Object> entry = (Map<String, Object>) e.getValue();
-                    records.put(e.getKey(), TokenRecord.fromJson(e.getKey(), entry));
+                    TokenRecord r = format1 ? TokenRecord.fromFormat1(e.getKey(), entry)
+                            : TokenRecord.fromJson(e.getKey(), entry);
+                    records.put(r.id(), r);
                 }
             }
             Map<String, Object> other = new LinkedHashMap<>(top);
             other.remove("format");
-            other.remove("servers");
-            return new StoreContents(records, other);
+            other.remove(format1 ? "servers" : "entries");
+            return new StoreContents(records, other, format1);
         } catch (JsonException e) {
             throw new StoreException("token store " + path + " is not valid: " + e.getMessage()
                     + "; it was left as it is (fix or move it, then run 'mcp-refresh status')");
@@ -231,11 +268,11 @@ public final class TokenStore {
         }
         Map<String, Object> top = new LinkedHashMap<>();
         top.put("format", (long) FORMAT);
-        Map<String, Object> servers = new LinkedHashMap<>();
+        Map<String, Object> entries = new LinkedHashMap<>();
         for (TokenRecord r : contents.recordMap().values()) {
-            servers.put(r.serverUrl(), r.toJson());
+            entries.put(r.id(), r.toJson());
         }
-        top.put("servers", servers);
+        top.put("entries", entries);
         top.putAll(contents.otherTopLevel());
         byte[] bytes = Json.write(top);
 

@@ -191,7 +191,7 @@ class AuthorizingHttpClientTest {
     void aFailureInsideTheAgentLeavesTheRequestAsTheAppBuiltIt() throws Exception {
         valid.add("static");
         // Broken credentials (every call throws): the decorator must fail open, not fail the app's request.
-        HttpClient broken = AuthorizingHttpClient.wrap(HttpClient.newHttpClient(), null, URI.create(mcp.base() + "/mcp"));
+        HttpClient broken = AuthorizingHttpClient.wrap(HttpClient.newHttpClient(), null);
         HttpRequest request = HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp"))
                 .header("Authorization", "Bearer static").POST(HttpRequest.BodyPublishers.ofString("hi")).build();
         HttpResponse<String> r = broken.send(request, HttpResponse.BodyHandlers.ofString());
@@ -202,7 +202,7 @@ class AuthorizingHttpClientTest {
     @Test
     void wrappingIsIdempotentAndGetsReplayWork() throws Exception {
         HttpClient c = decorated("revoked");
-        assertSame(c, AuthorizingHttpClient.wrap(c, null, URI.create(mcp.base())));
+        assertSame(c, AuthorizingHttpClient.wrap(c, null));
         HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());

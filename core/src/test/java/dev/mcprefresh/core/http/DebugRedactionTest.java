@@ -73,7 +73,7 @@ class DebugRedactionTest {
             accepted.clear();
             accepted.add("at-SECRET-3");
             store.update(c -> { // another process refreshed meanwhile
-                c.put(c.get(server).toBuilder().accessToken("at-SECRET-3").updatedAt(Instant.now()).build());
+                c.put(c.soleEntry(server).toBuilder().accessToken("at-SECRET-3").updatedAt(Instant.now()).build());
                 return null;
             });
             assertEquals(200, call(client, server).statusCode(), "401, the other process's token adopted");
@@ -85,7 +85,7 @@ class DebugRedactionTest {
 
             Log.warn("a failure whose message carries secrets", new IOException(
                     "reset while sending Authorization: Bearer at-SECRET-1 body refresh_token=rt-SECRET-2&client_secret=cs-SECRET"));
-            messages.add(String.valueOf(store.read().get(server)));
+            messages.add(String.valueOf(store.read().soleEntry(server)));
 
             Files.writeString(dir.resolve("corrupt.json"), "{\"servers\":{\"x\":{\"access_token\":\"at-SECRET-1\",");
             messages.add(assertThrows(StoreException.class,

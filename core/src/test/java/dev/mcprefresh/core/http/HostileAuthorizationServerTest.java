@@ -118,7 +118,7 @@ class HostileAuthorizationServerTest {
             }
             assertFalse(log.text().contains("\u001b"), "no terminal escapes from server text: " + log.text());
         }
-        assertEquals(STORED_REFRESH, store.read().get(mcp.base() + "/mcp").refreshToken(), "nothing was lost");
+        assertEquals(STORED_REFRESH, store.read().soleEntry(mcp.base() + "/mcp").refreshToken(), "nothing was lost");
     }
 
     @Test
@@ -129,7 +129,7 @@ class HostileAuthorizationServerTest {
             assertEquals(401, r.statusCode());
             assertFalse(log.text().contains("SECRET"), log.text());
         }
-        assertEquals("rt-SECRET-rotated", store.read().get(mcp.base() + "/mcp").refreshToken(),
+        assertEquals("rt-SECRET-rotated", store.read().soleEntry(mcp.base() + "/mcp").refreshToken(),
                 "the server may have retired the old refresh token: the new one is stored");
     }
 
@@ -157,7 +157,7 @@ class HostileAuthorizationServerTest {
             assertTrue(warnings.get(0).contains("partly unusable"), warnings.get(0));
             assertFalse(log.text().contains("SECRET"), log.text());
         }
-        TokenRecord stored = store.read().get(mcp.base() + "/mcp");
+        TokenRecord stored = store.read().soleEntry(mcp.base() + "/mcp");
         assertEquals("at-SECRET-good", stored.accessToken());
         assertEquals(STORED_REFRESH, stored.refreshToken(), name + ": the old refresh token is kept");
     }
@@ -171,6 +171,6 @@ class HostileAuthorizationServerTest {
             assertEquals(200, call(decorated()).statusCode());
             assertEquals(List.of(), log.lines());
         }
-        assertNull(store.read().get(mcp.base() + "/mcp").refreshExpiresAt(), "0 means no stated end");
+        assertNull(store.read().soleEntry(mcp.base() + "/mcp").refreshExpiresAt(), "0 means no stated end");
     }
 }

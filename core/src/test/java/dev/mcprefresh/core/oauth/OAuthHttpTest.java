@@ -11,6 +11,7 @@ import dev.mcprefresh.core.LogCapture;
 import dev.mcprefresh.core.LoopbackServer;
 import dev.mcprefresh.core.LoopbackServer.Reply;
 import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.util.AppLoader;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -75,6 +76,35 @@ class OAuthHttpTest {
             assertFalse(log.text().contains("SECRET"), log.text());
         } finally {
             server.stop(0);
+        }
+    }
+
+    /**
+     * The JDK client is built at the first request, on whatever thread makes it: in an application server, a request
+     * thread of a web app. On JDK 17 its selector and worker threads would keep that app's class loader (context class
+     * loader, inherited access control context) for as long as the agent lives, across redeployments.
+     */
+    @Test
+    void theClientsThreadsDoNotKeepTheLoaderOfTheAppThatMadeTheFirstRequest() throws Exception {
+        try (LoopbackServer as = new LoopbackServer()) {
+            as.route("/token", r -> Reply.json(200, "{}"));
+            URI token = URI.create(as.base() + "/token");
+            OAuthHttp http = new OAuthHttp(Duration.ofSeconds(5));
+            java.lang.ref.WeakReference<ClassLoader> app = AppLoader.runAsApp(() -> {
+                try {
+                    assertEquals(200, http.postForm(token, REFRESH_FORM, null).status);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertTrue(AppLoader.collected(app, Duration.ofSeconds(10)),
+                    "a thread of the OAuth client keeps the app's class loader");
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().startsWith("mcp-refresh-oauth")) {
+                    assertTrue(t.isDaemon() && t.getContextClassLoader() == null, t.getName());
+                }
+            }
+            assertEquals(200, http.postForm(token, REFRESH_FORM, null).status, "the client still works");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mcprefresh.core.oauth;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -33,6 +34,14 @@ class ParserFuzzTest {
     private static final String[] FRAGMENTS = {"{", "}", "[", "]", ",", ":", "\"", "\\", "null", "true", "-1", "1e309",
         "9223372036854775808", "0.5", "\"\\u0000\"", "\"\\ud800\"", "{\"a\":", "[[[[[[[[", "\"exp\":", "\r\n", "\u00ff",
         "\"access_token\":", "\"expires_in\":", "\"servers\":", "\"format\":", "=", "Bearer ", "scope=\"", "\u001b"};
+    /**
+     * Multi-byte UTF-8 that Java's character methods treat as digits, letters or space where ASCII parsers must not:
+     * Arabic-Indic, Devanagari and fullwidth digits, fullwidth hex letters, a BOM, a no-break space, surrogate pairs;
+     * some behind a {@code \\u} escape.
+     */
+    private static final String[] NON_ASCII = {"\u0660", "\u0664\u0661", "\u0966", "\uff10", "\uff14\uff11", "\uff21",
+        "\ufeff", "\u00a0", "\u2028", "\ud83d\ude00", "\ud800\udc00", "\udbff\udfff", "\\u\u0660\u0660\u0664\u0661",
+        "\\u00\uff14\uff11", "\\u004\u0661", "\u00e9", "\u20ac"};
 
     @TempDir
     Path dir;
@@ -96,6 +105,23 @@ class ParserFuzzTest {
     }
 
     @Test
+    void theTokenStoreReadsAFileAnEditorSavedWithAByteOrderMark() throws Exception {
+        Path file = dir.resolve("tokens.json");
+        TokenStore store = new TokenStore(file, Duration.ofSeconds(5));
+        store.update(c -> {
+            c.put(TokenRecord.builder("https://mcp.example/mcp").tokenEndpoint("https://as/token").clientId("c")
+                    .refreshToken("rt").build());
+            return null;
+        });
+        byte[] plain = Files.readAllBytes(file);
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] withBom = Arrays.copyOf(bom, bom.length + plain.length);
+        System.arraycopy(plain, 0, withBom, bom.length, plain.length);
+        Files.write(file, withBom);
+        assertEquals("rt", store.read().records().iterator().next().refreshToken(), "not a corrupt store");
+    }
+
+    @Test
     void wwwAuthenticateHeadersNeverFail() {
         fuzz(List.of("Bearer realm=\"mcp\", error=\"insufficient_scope\", scope=\"a b\", resource_metadata=\"https://x\"",
                 "Basic realm=x, Bearer error=invalid_token, Newauth abc=="), bytes -> {
@@ -137,13 +163,15 @@ class ParserFuzzTest {
         int edits = 1 + random.nextInt(4);
         for (int i = 0; i < edits && b.length > 0; i++) {
             int at = random.nextInt(b.length);
-            switch (random.nextInt(6)) {
+            switch (random.nextInt(7)) {
                 case 0 -> b[at] = (byte) random.nextInt(256);
                 case 1 -> b = Arrays.copyOf(b, at); // truncate
                 case 2 -> b = splice(b, at, Math.min(b.length, at + random.nextInt(16)), new byte[0]); // delete
                 case 3 -> b = splice(b, at, at, FRAGMENTS[random.nextInt(FRAGMENTS.length)]
                         .getBytes(StandardCharsets.UTF_8)); // insert a token
                 case 4 -> b = splice(b, at, at, Arrays.copyOfRange(b, at, Math.min(b.length, at + 64))); // duplicate
+                case 5 -> b = splice(b, at, at, NON_ASCII[random.nextInt(NON_ASCII.length)]
+                        .getBytes(StandardCharsets.UTF_8)); // may also land inside a multi-byte sequence
                 default -> b = splice(b, at, at, "[".repeat(random.nextInt(200)).getBytes(StandardCharsets.UTF_8));
             }
         }

@@ -76,6 +76,94 @@ class TokenEndpointClientTest {
     }
 
     @Test
+    void invalidGrantIsTheOnlyAnswerThatKillsTheGrant() {
+        for (int status : new int[] {400, 401}) {
+            as.route("/token", r -> Reply.json(status, "{\"error\":\"invalid_grant\"}"));
+            TokenEndpointException e = assertThrows(TokenEndpointException.class, () -> client.refresh(record().build()));
+            assertEquals(TokenEndpointException.Failure.GRANT_DEAD, e.failure());
+            assertTrue(e.needsLogin());
+            assertFalse(e.configurationError());
+        }
+    }
+
+    @Test
+    void aRefusedClientResourceOrScopeIsAConfigurationErrorThatSaysWhatToFix() {
+        String[][] cases = {
+            {"invalid_client", "client_id, client secret or token_endpoint_auth_method"},
+            {"unauthorized_client", "not allowed the refresh_token grant"},
+            {"invalid_target", "--resource"},
+            {"invalid_scope", "--scope"},
+            {"unsupported_grant_type", "does not support the refresh_token grant"},
+            {"invalid_request", "malformed"},
+        };
+        for (String[] c : cases) {
+            for (int status : new int[] {400, 401}) {
+                as.route("/token", r -> Reply.json(status, "{\"error\":\"" + c[0] + "\",\"error_description\":"
+                        + "\"rt-SECRET and cs-SECRET are wrong\"}"));
+                TokenEndpointException e = assertThrows(TokenEndpointException.class, () -> client.refresh(
+                        record().refreshToken("rt-SECRET").clientSecret("cs-SECRET").authMethod(TokenRecord.AUTH_POST)
+                                .build()));
+                String shown = c[0] + " " + status + ": " + e.getMessage();
+                assertEquals(TokenEndpointException.Failure.CONFIGURATION, e.failure(), shown);
+                assertFalse(e.needsLogin(), "not a dead grant: " + shown);
+                assertTrue(e.configurationError(), shown);
+                assertEquals(c[0], e.error());
+                assertTrue(e.getMessage().startsWith("the token endpoint answered " + status + " " + c[0] + ": "), shown);
+                assertTrue(e.getMessage().contains(c[1]), shown);
+                assertFalse(e.getMessage().contains("SECRET"), shown);
+            }
+        }
+    }
+
+    @Test
+    void aRefusalWithoutAnOAuthErrorBodyIsTransient() {
+        java.util.List<Reply> replies = java.util.List.of(
+            new Reply(400, "<html><body>Bad Request rt-1</body></html>", java.util.Map.of("Content-Type", "text/html")),
+            new Reply(401, "", java.util.Map.of("WWW-Authenticate", "Basic realm=\"proxy\"")),
+            Reply.json(400, "{}"),
+            Reply.json(401, "{\"message\":\"unauthorized\"}"),
+            Reply.json(400, "{\"error\":\"<script>rt-1</script>\"}"),
+            Reply.json(400, "{\"error\":42}"),
+            Reply.json(400, "[\"invalid_grant\"]"),
+            Reply.json(400, "{\"error\":\"invalid_grant\""), // truncated: not the answer of the server
+            Reply.json(400, "{\"error\":\"temporarily_unavailable\"}")); // not a refusal RFC 6749 5.2 defines
+        for (Reply reply : replies) {
+            as.route("/token", r -> reply);
+            TokenEndpointException e = assertThrows(TokenEndpointException.class, () -> client.refresh(record().build()));
+            String shown = reply + ": " + e.getMessage();
+            assertEquals(TokenEndpointException.Failure.TRANSIENT, e.failure(), shown);
+            assertFalse(e.needsLogin(), shown);
+            assertFalse(e.configurationError(), shown);
+            assertFalse(e.getMessage().contains("rt-1") || e.getMessage().contains("<"), shown);
+        }
+    }
+
+    @Test
+    void theOtherFailuresKeepTheirMeaning() {
+        as.route("/token", r -> new Reply(307, "", java.util.Map.of("Location", "http://127.0.0.1:1/steal")));
+        assertEquals(TokenEndpointException.Failure.TRANSIENT,
+                assertThrows(TokenEndpointException.class, () -> client.refresh(record().build())).failure());
+        as.route("/token", r -> Reply.json(502, "{\"error\":\"invalid_grant\"}"));
+        assertEquals(TokenEndpointException.Failure.TRANSIENT,
+                assertThrows(TokenEndpointException.class, () -> client.refresh(record().build())).failure(),
+                "only 400 and 401 carry RFC 6749 5.2 refusals");
+        as.route("/token", r -> Reply.json(200, "{\"refresh_token\":\"rt-2\"}"));
+        TokenEndpointException unusable = assertThrows(TokenEndpointException.class, () -> client.refresh(record().build()));
+        assertEquals(TokenEndpointException.Failure.TRANSIENT, unusable.failure());
+        assertEquals("rt-2", unusable.rotatedRefreshToken(), "kept so the caller can store it");
+        assertFalse(unusable.getMessage().contains("rt-2"), unusable.getMessage());
+        int before = as.requests.size();
+        TokenEndpointException none = assertThrows(TokenEndpointException.class,
+                () -> client.refresh(record().refreshToken(null).build()));
+        assertEquals("no refresh token is stored", none.getMessage());
+        assertTrue(none.needsLogin());
+        TokenEndpointException noEndpoint = assertThrows(TokenEndpointException.class,
+                () -> client.refresh(record().tokenEndpoint(null).build()));
+        assertTrue(noEndpoint.needsLogin());
+        assertEquals(before, as.requests.size(), "nothing was sent");
+    }
+
+    @Test
     void serverErrorsAndRateLimitsAreTransient() {
         as.route("/token", r -> Reply.json(503, "<html>down</html>"));
         assertFalse(assertThrows(TokenEndpointException.class, () -> client.refresh(record().build())).needsLogin());

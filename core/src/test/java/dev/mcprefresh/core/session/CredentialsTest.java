@@ -114,7 +114,7 @@ class CredentialsTest {
         }
         pool.shutdown();
         assertEquals(1, as.hits("/token"));
-        TokenRecord stored = store.read().get(URL);
+        TokenRecord stored = store.read().soleEntry(URL);
         assertEquals("at-1", stored.accessToken());
         assertEquals("rt-1", stored.refreshToken(), "the rotated refresh token is persisted");
         assertEquals("mcp", stored.scope(), "scope kept when the response omits it");
@@ -149,6 +149,105 @@ class CredentialsTest {
         } finally {
             dev.mcprefresh.core.log.Log.setOutput(System.err);
         }
+    }
+
+    /**
+     * Before: the next refresh re-read the store and presented the superseded refresh token (rt-0), which a server
+     * with reuse detection answers by revoking the whole grant.
+     */
+    @Test
+    void aRotatedRefreshTokenThatCouldNotBeSavedIsTheOneUsedNextAndThenWrittenBack() throws Exception {
+        Path file = dir.resolve("tokens.json");
+        Path elsewhere = dir.resolve("elsewhere.json");
+        as.route("/token", r -> {
+            int n = issued.incrementAndGet();
+            if (n == 1) { // the store turns into a symbolic link while the first answer is on its way
+                Files.move(file, elsewhere);
+                Files.createSymbolicLink(file, elsewhere);
+            }
+            return Reply.json(200, "{\"access_token\":\"at-" + n + "\",\"expires_in\":60,\"refresh_token\":\"rt-"
+                    + n + "\",\"token_type\":\"Bearer\"}");
+        });
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        assertEquals("Bearer at-1", c.freshHeader().get(5, TimeUnit.SECONDS));
+        assertEquals("rt-0", new TokenStore(elsewhere, Duration.ofSeconds(5)).read().soleEntry(URL).refreshToken(),
+                "the store still holds the superseded refresh token");
+
+        // Still unwritable: the next refresh presents the rotated token from memory.
+        assertEquals("Bearer at-2", c.onUnauthorized("Bearer at-1").get(5, TimeUnit.SECONDS));
+        assertTrue(as.requests.get(1).body().contains("refresh_token=rt-1"), as.requests.get(1).body());
+
+        // Writable again: the next refresh presents rt-2 and the store ends up with the newest tokens.
+        Files.delete(file);
+        Files.move(elsewhere, file);
+        assertEquals("Bearer at-3", c.onUnauthorized("Bearer at-2").get(5, TimeUnit.SECONDS));
+        assertTrue(as.requests.get(2).body().contains("refresh_token=rt-2"), as.requests.get(2).body());
+        assertFalse(as.requests.stream().skip(1).anyMatch(r -> r.body().contains("refresh_token=rt-0")),
+                "the superseded refresh token is never presented again");
+        assertEquals("rt-3", store.read().soleEntry(URL).refreshToken());
+    }
+
+    @Test
+    void aRotatedTokenKeptInMemoryIsWrittenBackBeforeItIsAdoptedOrRefreshed() throws Exception {
+        Path file = dir.resolve("tokens.json");
+        Path elsewhere = dir.resolve("elsewhere.json");
+        as.route("/token", r -> {
+            int n = issued.incrementAndGet();
+            Files.move(file, elsewhere);
+            Files.createSymbolicLink(file, elsewhere);
+            return Reply.json(200, "{\"access_token\":\"at-" + n + "\",\"expires_in\":1,\"refresh_token\":\"rt-"
+                    + n + "\",\"token_type\":\"Bearer\"}");
+        });
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        assertEquals("Bearer at-1", c.freshHeader().get(5, TimeUnit.SECONDS));
+        Files.delete(file);
+        Files.move(elsewhere, file);
+        // Another identity's login on the same server must not disturb this entry.
+        store.update(contents -> {
+            contents.put(TokenRecord.builder(URL).subject("someone-else").tokenEndpoint(as.base() + "/token")
+                    .clientId("c").accessToken("at-other").refreshToken("rt-other").build());
+            return null;
+        });
+        as.route("/token", r -> Reply.json(200, "{\"access_token\":\"at-9\",\"expires_in\":60,"
+                + "\"refresh_token\":\"rt-9\",\"token_type\":\"Bearer\"}"));
+        assertEquals("Bearer at-9", c.onUnauthorized("Bearer at-1").get(5, TimeUnit.SECONDS));
+        assertTrue(as.requests.get(1).body().contains("refresh_token=rt-1"), as.requests.get(1).body());
+        TokenRecord mine = store.read().get(c.entryId());
+        assertEquals("rt-9", mine.refreshToken());
+        assertEquals(2, store.read().forServer(URL).size());
+        assertTrue(store.read().records().stream().anyMatch(r -> "rt-other".equals(r.refreshToken())),
+                "the other identity's entry is untouched");
+    }
+
+    /** Before: a later login of another account to the same URL was adopted mid-session by every running JVM. */
+    @Test
+    void anotherUsersLoginToTheSameServerIsNeverAdopted() throws Exception {
+        rotatingEndpoint(0);
+        TokenStore store = store();
+        Instant now = Instant.now();
+        TokenRecord alice = TokenRecord.builder(URL).subject("alice").tokenEndpoint(as.base() + "/token").clientId("c")
+                .accessToken("at-alice").expiresAt(now.plusSeconds(3600)).updatedAt(now).refreshToken("rt-alice")
+                .build();
+        store.update(contents -> {
+            contents.put(alice);
+            return null;
+        });
+        Credentials c = credentials(store, alice);
+        store.update(contents -> {
+            contents.put(TokenRecord.builder(URL).subject("bob").tokenEndpoint(as.base() + "/token").clientId("c")
+                    .accessToken("at-bob").expiresAt(now.plusSeconds(3600)).updatedAt(Instant.now())
+                    .refreshToken("rt-bob").build());
+            return null;
+        });
+        assertEquals("Bearer at-1", c.onUnauthorized("Bearer at-alice").get(5, TimeUnit.SECONDS),
+                "a refresh of alice's own grant, not bob's fresh token");
+        assertTrue(as.requests.get(0).body().contains("refresh_token=rt-alice"), as.requests.get(0).body());
+        assertEquals("rt-bob", store.read().records().stream().filter(r -> "bob".equals(r.subject())).findFirst()
+                .orElseThrow().refreshToken());
     }
 
     @Test
@@ -207,7 +306,7 @@ class CredentialsTest {
         Instant now = Instant.now();
         Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
         assertEquals("Bearer at-n", c.freshHeader().get(5, TimeUnit.SECONDS));
-        assertEquals("rt-0", store.read().get(URL).refreshToken());
+        assertEquals("rt-0", store.read().soleEntry(URL).refreshToken());
     }
 
     @Test
@@ -221,7 +320,7 @@ class CredentialsTest {
             assertNull(c.onUnauthorized("Bearer at-0").get(5, TimeUnit.SECONDS));
         }
         assertEquals(1, as.hits("/token"), "a rejected grant is not retried");
-        TokenRecord stored = store.read().get(URL);
+        TokenRecord stored = store.read().soleEntry(URL);
         assertTrue(stored.needsLogin(), "other processes see that a login is needed");
         assertEquals("rt-0", stored.refreshToken(), "nothing is wiped");
     }
@@ -241,11 +340,11 @@ class CredentialsTest {
         Thread.sleep(100);
         assertEquals("Bearer at-0", c.header(), "the still-valid token keeps being used");
         assertEquals(1, as.hits("/token"), "no second early attempt");
-        assertFalse(store.read().get(URL).needsLogin(), "an early refusal is not a dead grant");
+        assertFalse(store.read().soleEntry(URL).needsLogin(), "an early refusal is not a dead grant");
         Thread.sleep(1300); // now expired
         assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
         assertEquals(2, as.hits("/token"));
-        assertTrue(store.read().get(URL).needsLogin(), "refused again once expired: now a new login is needed");
+        assertTrue(store.read().soleEntry(URL).needsLogin(), "refused again once expired: now a new login is needed");
     }
 
     @Test
@@ -270,7 +369,7 @@ class CredentialsTest {
             assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
         }
         assertEquals(1, as.hits("/token"), "calls during the back-off make no request");
-        assertFalse(store.read().get(URL).needsLogin(), "a transient failure is not a rejected grant");
+        assertFalse(store.read().soleEntry(URL).needsLogin(), "a transient failure is not a rejected grant");
         rotatingEndpoint(0);
         Thread.sleep(1100); // first back-off is 0.5-1 s
         assertEquals("Bearer at-1", c.freshHeader().get(5, TimeUnit.SECONDS), "recovers by itself");

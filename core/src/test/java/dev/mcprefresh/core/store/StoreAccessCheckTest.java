@@ -77,7 +77,7 @@ class StoreAccessCheckTest {
             assertEquals(1, log.lines("WARN").size(), log.text());
         }
         store.update(c -> {
-            c.put(c.get("https://mcp.example/mcp").toBuilder().accessToken("at2").build());
+            c.put(c.soleEntry("https://mcp.example/mcp").toBuilder().accessToken("at2").build());
             return null;
         });
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));

@@ -49,7 +49,7 @@ class TokenStoreTest {
             c.put(record("https://mcp.example/mcp", "at1"));
             return null;
         });
-        TokenRecord back = s.read().get("https://mcp.example/mcp");
+        TokenRecord back = s.read().soleEntry("https://mcp.example/mcp");
         assertEquals("at1", back.accessToken());
         assertEquals("rt-at1", back.refreshToken());
         assertEquals(Instant.parse("2030-01-01T00:00:00Z"), back.expiresAt());
@@ -68,13 +68,13 @@ class TokenStoreTest {
         Files.writeString(s.path(), "{\"format\":1,\"note\":\"mine\",\"servers\":{\"https://a/mcp\":{"
                 + "\"client_id\":\"c\",\"refresh_token\":\"r\",\"x_vendor\":{\"k\":[1,2]}}}}");
         s.update(c -> {
-            c.put(c.get("https://a/mcp").toBuilder().accessToken("new").build());
+            c.put(c.soleEntry("https://a/mcp").toBuilder().accessToken("new").build());
             return null;
         });
         String text = Files.readString(s.path());
         assertTrue(text.contains("\"note\" : \"mine\""), text);
         assertTrue(text.contains("\"x_vendor\""), text);
-        assertEquals("new", s.read().get("https://a/mcp").accessToken());
+        assertEquals("new", s.read().soleEntry("https://a/mcp").accessToken());
     }
 
     @Test
@@ -114,7 +114,7 @@ class TokenStoreTest {
     void newerFormatIsRefused() throws Exception {
         TokenStore s = store();
         Files.createDirectories(s.path().getParent());
-        Files.writeString(s.path(), "{\"format\":2,\"servers\":{}}");
+        Files.writeString(s.path(), "{\"format\":3,\"entries\":{}}");
         StoreException e = assertThrows(StoreException.class, s::read);
         assertTrue(e.getMessage().contains("newer"), e.getMessage());
     }

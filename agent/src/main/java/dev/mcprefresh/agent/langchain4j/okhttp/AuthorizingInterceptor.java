@@ -1,10 +1,8 @@
 package dev.mcprefresh.agent.langchain4j.okhttp;
 
+import dev.mcprefresh.core.http.RequestPolicy;
 import dev.mcprefresh.core.log.Log;
-import dev.mcprefresh.core.oauth.WwwAuthenticate;
 import dev.mcprefresh.core.session.Credentials;
-import dev.mcprefresh.core.session.CredentialsByUrl;
-import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import okhttp3.Interceptor;
@@ -13,21 +11,24 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The OkHttp counterpart of the decorated java.net.http client, for LangChain4j's legacy HTTP+SSE transport: every
- * request to a stored MCP server (the SSE stream and the posted messages) carries exactly the current token, and a
- * 401 is answered by one refresh and one retry the transport never sees. Without a token the app gets the server's
- * 401 as it came. Compiled against OkHttp 4; used only when the app's OkHttp is the agent's too.
+ * The OkHttp counterpart of the decorated java.net.http client, for LangChain4j's legacy HTTP+SSE transport, under the
+ * same {@link RequestPolicy}: every request to the transport's MCP server origin (the SSE stream and the posted
+ * messages) carries exactly the current token of the identity the app's header names, and a 401 from that origin is
+ * answered by one refresh and one retry the transport never sees. OkHttp follows redirects below this interceptor and
+ * itself drops the Authorization header on a hop to another host, port or scheme; a 401 that came from another
+ * origin causes no refresh. Without a token the app gets the server's 401 as it came. Compiled against OkHttp 4; used
+ * only when the app's OkHttp is the agent's too.
  */
 public final class AuthorizingInterceptor implements Interceptor {
-    private final CredentialsByUrl credentialsByUrl;
+    private final RequestPolicy policy;
 
-    private AuthorizingInterceptor(CredentialsRegistry registry) {
-        this.credentialsByUrl = new CredentialsByUrl(registry, "OkHttp");
+    private AuthorizingInterceptor(RequestPolicy policy) {
+        this.policy = policy;
     }
 
     /** {@code client} with this interceptor added (OkHttp clients are immutable: a new one sharing its pools). */
-    public static Object decorate(Object client, CredentialsRegistry registry) {
-        return ((OkHttpClient) client).newBuilder().addInterceptor(new AuthorizingInterceptor(registry)).build();
+    public static Object decorate(Object client, RequestPolicy policy) {
+        return ((OkHttpClient) client).newBuilder().addInterceptor(new AuthorizingInterceptor(policy)).build();
     }
 
     @Override
@@ -36,7 +37,7 @@ public final class AuthorizingInterceptor implements Interceptor {
         Credentials credentials;
         String header;
         try {
-            credentials = credentialsByUrl.find(request.url().uri());
+            credentials = policy.credentialsFor(request.url().uri(), request.header("Authorization"));
             header = credentials == null ? null : current(credentials);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -49,8 +50,7 @@ public final class AuthorizingInterceptor implements Interceptor {
             return chain.proceed(request);
         }
         Response response = chain.proceed(withHeader(request, header));
-        if (response.code() != 401 || insufficientScope(response)
-                || request.body() != null && request.body().isOneShot()) {
+        if (!refreshOn(response) || request.body() != null && request.body().isOneShot()) {
             return response;
         }
         String fresh;
@@ -67,20 +67,24 @@ public final class AuthorizingInterceptor implements Interceptor {
         }
         response.close();
         Response replayed = chain.proceed(withHeader(request, fresh));
-        if (replayed.code() == 401) {
+        if (replayed.code() == 401 && policy.ownOrigin(replayed.request().url().uri())) {
             credentials.freshTokenRejected(fresh);
         }
         return replayed;
     }
 
+    private boolean refreshOn(Response response) {
+        try {
+            return policy.refreshOn(response.code(), response.request().url().uri(),
+                    response.headers("WWW-Authenticate"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     private static String current(Credentials credentials) throws InterruptedException, ExecutionException {
         String header = credentials.header();
         return header != null ? header : credentials.freshHeader().get();
-    }
-
-    private static boolean insufficientScope(Response response) {
-        return "insufficient_scope".equals(WwwAuthenticate.param(response.headers("WWW-Authenticate"), "Bearer",
-                "error"));
     }
 
     private static Request withHeader(Request request, String header) {

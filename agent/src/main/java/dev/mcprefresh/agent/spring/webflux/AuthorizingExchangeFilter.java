@@ -1,10 +1,8 @@
 package dev.mcprefresh.agent.spring.webflux;
 
 import dev.mcprefresh.core.log.Log;
-import dev.mcprefresh.core.oauth.WwwAuthenticate;
+import dev.mcprefresh.core.http.RequestPolicy;
 import dev.mcprefresh.core.session.Credentials;
-import dev.mcprefresh.core.session.CredentialsByUrl;
-import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.util.Optional;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -13,17 +11,20 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 import reactor.core.publisher.Mono;
 
 /**
- * The WebClient counterpart of the decorated java.net.http client: every request to a stored MCP server carries
- * exactly the current token (replacing any Authorization header), and a 401 is answered by one refresh and one
- * re-exchange the app never sees. When no token can be had, the app gets the server's own 401, body unread.
+ * The WebClient counterpart of the decorated java.net.http client, for one transport, under the same
+ * {@link RequestPolicy}: every request to the transport's MCP server origin carries exactly the current token of the
+ * identity the app's header names (replacing any Authorization header), and a 401 is answered by one refresh and one
+ * re-exchange the app never sees. When no token can be had, the app gets the server's own 401, body unread. Reactor
+ * Netty follows redirects only when the app turns it on, and then drops the Authorization header on a hop to another
+ * host itself.
  * Compiled against Spring WebFlux 6.2 and used only through {@code ExchangeFilterLoader}; it uses no API that
  * changed in Spring 7.
  */
 public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
-    private final CredentialsByUrl credentialsByUrl;
+    private final RequestPolicy policy;
 
-    public AuthorizingExchangeFilter(CredentialsRegistry registry) {
-        this.credentialsByUrl = new CredentialsByUrl(registry, "WebClient");
+    public AuthorizingExchangeFilter(RequestPolicy policy) {
+        this.policy = policy;
     }
 
     @Override
@@ -31,7 +32,7 @@ public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
         Credentials credentials;
         String header;
         try {
-            credentials = credentialsByUrl.find(request.url());
+            credentials = policy.credentialsFor(request.url(), request.headers().getFirst("Authorization"));
             if (credentials == null) {
                 return next.exchange(request);
             }
@@ -51,7 +52,8 @@ public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
     private Mono<ClientResponse> send(ClientRequest request, ExchangeFunction next, Credentials credentials,
             String header) {
         return next.exchange(withHeader(request, header)).flatMap(response -> {
-            if (response.statusCode().value() != 401 || insufficientScope(response)) {
+            if (!policy.refreshOn(response.statusCode().value(), request.url(),
+                    response.headers().header("WWW-Authenticate"))) {
                 return Mono.just(response);
             }
             // Ask for a fresh token before touching the body: without one the app gets this 401 as it came.
@@ -65,11 +67,6 @@ public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
                                         }
                                     }));
         });
-    }
-
-    private static boolean insufficientScope(ClientResponse response) {
-        return "insufficient_scope".equals(WwwAuthenticate.param(response.headers().header("WWW-Authenticate"),
-                "Bearer", "error"));
     }
 
     private static ClientRequest withHeader(ClientRequest request, String header) {

@@ -1,0 +1,110 @@
+package dev.mcprefresh.core.session;
+
+import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.log.LoggedUrl;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One transport's tie to its stored MCP server: which identity's {@link Credentials} a request gets, decided by the
+ * Authorization header the app set ({@link IdentityPolicy}). The decision is made once per header value, not per
+ * request. Once the transport has sent as an identity it never sends as another: a later header that would choose
+ * another identity is left as the app built it. A request left alone because the store lacked its identity is looked
+ * at again once the store changes (a login since).
+ */
+public final class TransportCredentials {
+    /** Header values remembered per transport; an app that rotates its own token adds one per rotation. */
+    private static final int MAX_REMEMBERED = 32;
+    private static final String NO_HEADER = "";
+
+    private final CredentialsRegistry registry;
+    private final String serverUrl;
+    private final String transportUrl;
+    private final Map<String, Choice> choices = new ConcurrentHashMap<>();
+    private volatile Choice last;
+    private volatile String boundEntryId;
+
+    TransportCredentials(CredentialsRegistry registry, String serverUrl, URI transportUrl) {
+        this.registry = registry;
+        this.serverUrl = serverUrl;
+        this.transportUrl = LoggedUrl.of(transportUrl);
+    }
+
+    /** The stored server URL this transport belongs to. */
+    public String serverUrl() {
+        return serverUrl;
+    }
+
+    /**
+     * The credentials for a request that carries {@code appAuthorization} (the app's own header value, null when it
+     * set none), or null: leave the request exactly as the app built it.
+     */
+    public Credentials forHeader(String appAuthorization) {
+        String key = appAuthorization == null ? NO_HEADER : appAuthorization;
+        Choice c = last;
+        if (c == null || (c.header != key && !c.header.equals(key))) {
+            c = choices.get(key);
+        }
+        if (c != null && (c.credentials != null || c.snapshot == registry.snapshot())) {
+            last = c;
+            return c.credentials;
+        }
+        return decide(key);
+    }
+
+    private synchronized Credentials decide(String key) {
+        CredentialsRegistry.Snapshot snapshot = registry.snapshot();
+        if (snapshot == null) {
+            return null;
+        }
+        IdentityPolicy.Decision d = IdentityPolicy.decide(snapshot.forServer(serverUrl),
+                key == NO_HEADER ? null : key, registry.strictIdentity());
+        Credentials chosen = null;
+        if (d.entry != null) {
+            String bound = boundEntryId;
+            if (bound == null || bound.equals(d.entry.id())) {
+                boundEntryId = d.entry.id();
+                chosen = registry.credentials(d.entry);
+                if (bound == null) {
+                    String line = "MCP requests to " + transportUrl + " are sent as " + d.entry.identity().label()
+                            + " with the tokens of the store entry for " + serverUrl;
+                    if (snapshot.forServer(serverUrl).size() > 1) {
+                        Log.info(line); // worth saying only when the server has several identities
+                    } else {
+                        Log.debug(line);
+                    }
+                }
+            } else if (registry.sayOnce("switch " + transportUrl + " " + bound)) {
+                Log.warn("the app's header on a running MCP transport to " + transportUrl + " now belongs to "
+                        + d.entry.identity().label() + "; a running transport never changes identity, so those"
+                        + " requests go out as the app built them");
+            }
+        } else if (d.whyNone != null && registry.sayOnce("none " + serverUrl + " " + d.reasonKey)) {
+            Log.warn("MCP requests to " + transportUrl + " are left as the app built them: " + d.whyNone
+                    + (d.reasonKey.startsWith("jwt:") || d.reasonKey.startsWith("opaque")
+                            ? "; to have that user's token kept fresh: java -jar mcp-refresh.jar login " + serverUrl
+                            : ""));
+        }
+        if (choices.size() >= MAX_REMEMBERED) {
+            choices.clear();
+        }
+        Choice c = new Choice(key, chosen, snapshot);
+        choices.put(key, c);
+        last = c;
+        return chosen;
+    }
+
+    /** A decision for one header value; one without credentials is re-made when the store changes. */
+    private static final class Choice {
+        final String header;
+        final Credentials credentials;
+        final CredentialsRegistry.Snapshot snapshot;
+
+        Choice(String header, Credentials credentials, CredentialsRegistry.Snapshot snapshot) {
+            this.header = header;
+            this.credentials = credentials;
+            this.snapshot = snapshot;
+        }
+    }
+}
