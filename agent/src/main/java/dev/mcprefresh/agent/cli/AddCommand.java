@@ -100,7 +100,8 @@ final class AddCommand {
                         + (r.refreshToken() != null ? "; it rotated the refresh token (the new one is stored)" : ""));
             } catch (TokenEndpointException e) {
                 err.println("mcp-refresh add: the refresh token did not work: " + e.getMessage()
-                        + (e.needsLogin() ? "; nothing was stored" : "; nothing was stored (use --no-verify to store it anyway)"));
+                        + (e.needsLogin() || e.configurationError() ? "; nothing was stored"
+                                : "; nothing was stored (use --no-verify to store it anyway)"));
                 return 1;
             }
         }

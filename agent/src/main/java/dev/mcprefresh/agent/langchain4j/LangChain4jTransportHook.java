@@ -101,7 +101,7 @@ public final class LangChain4jTransportHook implements Consumer<Object> {
             return;
         }
         Log.info("LangChain4j MCP transport to " + LoggedUrl.of(uri) + " takes its tokens from the store entries for "
-                + policy.serverUrl());
+                + LoggedUrl.of(policy.serverUrl()));
     }
 
     /**

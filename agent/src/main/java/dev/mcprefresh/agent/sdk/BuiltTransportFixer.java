@@ -73,7 +73,7 @@ public final class BuiltTransportFixer implements Consumer<Object> {
         }
         f[0].set(transport, AuthorizingHttpClient.wrap(client, policy));
         Log.info("a running MCP transport to " + LoggedUrl.of(url) + " now takes its tokens from the store entries for "
-                + policy.serverUrl());
+                + LoggedUrl.of(policy.serverUrl()));
     }
 
     /** httpClient, baseUri (URI) and endpoint or sseEndpoint; null (logged) when the class has other members. */

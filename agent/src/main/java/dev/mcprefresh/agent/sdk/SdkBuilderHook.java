@@ -79,7 +79,7 @@ public final class SdkBuilderHook implements Consumer<Object> {
         }
         fields.setClientBuilder(builder, new AuthorizingClientBuilder(clientBuilder, policy));
         Log.info("MCP transport to " + LoggedUrl.of(url) + " takes its tokens from the store entries for "
-                + policy.serverUrl());
+                + LoggedUrl.of(policy.serverUrl()));
     }
 
     private static String refreshAwareProvider(Object builder) {

@@ -80,7 +80,7 @@ public final class WebClientTransportHook implements Consumer<Object> {
                 field.set(transportBuilder, target);
             }
             Log.info("Spring WebClient MCP transport to " + LoggedUrl.of(url) + " takes its tokens from the store"
-                    + " entries for " + policy.serverUrl());
+                    + " entries for " + LoggedUrl.of(policy.serverUrl()));
         }
     }
 

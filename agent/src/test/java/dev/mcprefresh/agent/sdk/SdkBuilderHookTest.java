@@ -82,4 +82,30 @@ class SdkBuilderHookTest {
         assertTrue(text.contains("org.springaicommunity.mcp.security.client.sync.oauth2.http.client."
                 + "OAuth2AuthorizationCodeSyncHttpRequestCustomizer"), text);
     }
+
+    /** Before: a reused builder kept its first server's credentials after baseUri changed. */
+    @Test
+    void aReusedBuilderPointedAtAnotherServerDoesNotKeepTheFirstServersTokens() throws Exception {
+        SdkBuilderHook hook = hook();
+        HttpClientStreamableHttpTransport.Builder b = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:9")
+                .endpoint("/mcp");
+        hook.accept(b);
+        assertTrue(clientBuilder(b) instanceof AuthorizingClientBuilder);
+        b.endpoint("/other/mcp"); // no store entry covers this one
+        hook.accept(b);
+        assertFalse(clientBuilder(b) instanceof AuthorizingClientBuilder, "the app's own client builder is back");
+    }
+
+    /** Before: the whole URL went into the log line, query and all. */
+    @Test
+    void urlsAreLoggedWithoutQueryOrUserinfo() throws Exception {
+        SdkBuilderHook hook = hook();
+        HttpClientStreamableHttpTransport.Builder b = HttpClientStreamableHttpTransport.builder(
+                "http://127.0.0.1:9").endpoint("/mcp?api_key=SECRET-KEY");
+        hook.accept(b);
+        assertTrue(clientBuilder(b) instanceof AuthorizingClientBuilder);
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("MCP transport to http://127.0.0.1:9/mcp"), text);
+        assertFalse(text.contains("SECRET-KEY") || text.contains("api_key"), text);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.mcprefresh.core.http;
 
 import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.log.LoggedUrl;
 import dev.mcprefresh.core.log.ServerText;
 import dev.mcprefresh.core.oauth.WwwAuthenticate;
 import java.net.http.HttpHeaders;
@@ -16,7 +17,7 @@ final class InsufficientScopeNotice {
     private volatile boolean warned;
 
     InsufficientScopeNotice(String serverUrl) {
-        this.serverUrl = serverUrl;
+        this.serverUrl = LoggedUrl.of(serverUrl);
     }
 
     /** True when the response's challenge says insufficient_scope. */

@@ -1,6 +1,7 @@
 package dev.mcprefresh.core.session;
 
 import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.log.LoggedUrl;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.oauth.TokenEndpointException;
 import dev.mcprefresh.core.oauth.TokenResponse;
@@ -33,6 +34,8 @@ public final class Credentials {
     static final long REFUSED_HOLD_MILLIS = 60_000;
 
     private final String serverUrl;
+    /** The server URL as log lines show it: without userinfo, query and fragment. */
+    private final String logged;
     private final String entryId;
     private final TokenStore store;
     private final TokenEndpointClient tokenClient;
@@ -51,6 +54,8 @@ public final class Credentials {
     private volatile String refusedHeader;
     private volatile long refusedUntilMillis;
     private volatile boolean warnedFreshTokenRejected;
+    /** The configuration error last said (one ERROR per distinct error, not one per attempt). */
+    private volatile String misconfigurationSaid;
     /** A refreshed record the store could not save, and the refresh token it was rotated from (see {@link #reconcile}). */
     private volatile TokenRecord unsaved;
     private volatile String unsavedRotatedFrom;
@@ -58,6 +63,7 @@ public final class Credentials {
     public Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock,
             Duration skew, Executor executor) {
         this.serverUrl = initial.serverUrl();
+        this.logged = LoggedUrl.of(serverUrl);
         this.entryId = initial.id();
         this.store = store;
         this.tokenClient = tokenClient;
@@ -139,7 +145,7 @@ public final class Credentials {
         refusedUntilMillis = clock.millis() + REFUSED_HOLD_MILLIS;
         if (!warnedFreshTokenRejected) {
             warnedFreshTokenRejected = true;
-            Log.warn("the MCP server " + serverUrl + " rejected a freshly refreshed token too; likely causes: the"
+            Log.warn("the MCP server " + logged + " rejected a freshly refreshed token too; likely causes: the"
                     + " token's audience or resource does not match the server (check the resource stored at login),"
                     + " clock skew between the servers, or a scope the server requires; no further refresh for that"
                     + " token for " + REFUSED_HOLD_MILLIS / 1000 + " s");
@@ -199,7 +205,7 @@ public final class Credentials {
         try {
             outcome = refreshUnderLock(stale, early);
         } catch (Throwable t) {
-            Log.warn("refresh for " + serverUrl + " failed unexpectedly; requests go out as the app built them", t);
+            Log.warn("refresh for " + logged + " failed unexpectedly; requests go out as the app built them", t);
         } finally {
             if (outcome != null) {
                 current = outcome;
@@ -218,11 +224,11 @@ public final class Credentials {
             outcome = store.update(contents -> {
                 TokenRecord onDisk = reconcile(contents, pending);
                 if (onDisk == null) {
-                    return RefreshOutcome.failed("the store no longer has the entry for " + serverUrl + " as "
+                    return RefreshOutcome.failed("the store no longer has the entry for " + logged + " as "
                             + stale.record.identity().label(), false);
                 }
                 if (!onDisk.identity().sameUser(stale.record.identity()) && stale.record.subject() != null) {
-                    return RefreshOutcome.failed("the store entry for " + serverUrl + " now names another user", false);
+                    return RefreshOutcome.failed("the store entry for " + logged + " now names another user", false);
                 }
                 TokenState disk = new TokenState(onDisk, skew);
                 long now = clock.millis();
@@ -266,6 +272,9 @@ public final class Credentials {
                         contents.put(onDisk.toBuilder().needsLogin(true, e.getMessage()).build());
                         return RefreshOutcome.rejected(e.getMessage());
                     }
+                    if (e.configurationError()) {
+                        return RefreshOutcome.misconfigured(e.getMessage()); // the grant may be fine: not marked
+                    }
                     return RefreshOutcome.failed(e.getMessage(), false);
                 }
             });
@@ -278,7 +287,7 @@ public final class Credentials {
                 // The server has answered and may have rotated the refresh token: memory is the only copy left, and
                 // the one the next refresh presents (the store's is superseded: reuse detection would end the grant).
                 keepUnsaved(answered[0], answered[1]);
-                Log.warn("the new token for " + serverUrl + " could not be saved (" + e.getMessage() + "); this"
+                Log.warn("the new token for " + logged + " could not be saved (" + e.getMessage() + "); this"
                         + " process goes on with it and writes it back when the store can be written again; other"
                         + " processes sharing the store may need a new login if the server rotated the refresh token");
                 resetBackoff();
@@ -323,30 +332,39 @@ public final class Credentials {
         switch (outcome.kind) {
             case DEFERRED:
                 earlyRefreshRefusedFor = stale;
-                Log.info("the authorization server refused an early refresh for " + serverUrl + " (" + outcome.message
+                Log.info("the authorization server refused an early refresh for " + logged + " (" + outcome.message
                         + "); the current token is used until it expires, then refresh is tried again");
                 return null;
             case ADOPTED:
                 resetBackoff();
-                Log.debug("using the token another process stored for " + serverUrl);
+                Log.debug("using the token another process stored for " + logged);
                 return new TokenState(outcome.record, skew);
             case REFRESHED:
                 resetBackoff();
                 TokenState state = new TokenState(outcome.record, skew);
-                Log.debug("refreshed the access token for " + serverUrl + expiryNote(outcome.record));
+                Log.debug("refreshed the access token for " + logged + expiryNote(outcome.record));
                 if (outcome.message != null) {
-                    Log.warn("the token response for " + serverUrl + " was partly unusable (" + outcome.message
+                    Log.warn("the token response for " + logged + " was partly unusable (" + outcome.message
                             + "); the new token is used, the rest ignored");
                 }
                 if (outcome.noRefreshTokenInResponse && outcome.record.refreshToken() == null && !warnedNoRefreshToken) {
                     warnedNoRefreshToken = true;
-                    Log.warn("the token response for " + serverUrl + " had no refresh_token");
+                    Log.warn("the token response for " + logged + " had no refresh_token");
                 }
                 return state;
+            case MISCONFIGURED:
+                if (!outcome.message.equals(misconfigurationSaid)) {
+                    misconfigurationSaid = outcome.message;
+                    Log.error("the authorization server refused the refresh for " + logged + " because of the stored"
+                            + " configuration: " + outcome.message + "; requests go out as the app built them, and"
+                            + " refresh is retried with back-off");
+                }
+                backOffQuietly();
+                return null;
             case REJECTED:
-                Log.error("the authorization server rejected the refresh for " + serverUrl + " (" + outcome.message
-                        + "); sign in again: java -jar mcp-refresh.jar login " + serverUrl
-                        + " (or store a new refresh token with: java -jar mcp-refresh.jar add " + serverUrl + " ...)");
+                Log.error("the authorization server rejected the refresh for " + logged + " (" + outcome.message
+                        + "); sign in again: java -jar mcp-refresh.jar login " + logged
+                        + " (or store a new refresh token with: java -jar mcp-refresh.jar add " + logged + " ...)");
                 TokenRecord marked = current.record.toBuilder().needsLogin(true, outcome.message).build();
                 return new TokenState(marked, skew);
             default:
@@ -358,23 +376,29 @@ public final class Credentials {
         }
     }
 
-    private void backOff(String reason) {
+    private long backOffQuietly() {
         consecutiveFailures++;
         long base = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(consecutiveFailures - 1, 16));
         long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         retryNotBeforeMillis = clock.millis() + delay;
+        return delay;
+    }
+
+    private void backOff(String reason) {
+        long delay = backOffQuietly();
         if (consecutiveFailures == 1) {
-            Log.warn("could not refresh the token for " + serverUrl + ": " + reason + "; retrying with back-off");
+            Log.warn("could not refresh the token for " + logged + ": " + reason + "; retrying with back-off");
         } else {
-            Log.debug("refresh for " + serverUrl + " failed again (" + consecutiveFailures + "): " + reason
+            Log.debug("refresh for " + logged + " failed again (" + consecutiveFailures + "): " + reason
                     + "; next attempt in " + delay + " ms");
         }
     }
 
     private void resetBackoff() {
         if (consecutiveFailures > 0) {
-            Log.info("token refresh for " + serverUrl + " works again after " + consecutiveFailures + " failures");
+            Log.info("token refresh for " + logged + " works again after " + consecutiveFailures + " failures");
         }
+        misconfigurationSaid = null;
         consecutiveFailures = 0;
         retryNotBeforeMillis = 0;
     }
@@ -388,7 +412,7 @@ public final class Credentials {
     }
 
     private static final class RefreshOutcome {
-        enum Kind { ADOPTED, REFRESHED, REJECTED, DEFERRED, FAILED }
+        enum Kind { ADOPTED, REFRESHED, REJECTED, DEFERRED, MISCONFIGURED, FAILED }
 
         final Kind kind;
         final TokenRecord record;
@@ -414,6 +438,10 @@ public final class Credentials {
 
         static RefreshOutcome rejected(String message) {
             return new RefreshOutcome(Kind.REJECTED, null, message, true, false);
+        }
+
+        static RefreshOutcome misconfigured(String message) {
+            return new RefreshOutcome(Kind.MISCONFIGURED, null, message, false, false);
         }
 
         static RefreshOutcome deferred(String message) {

@@ -87,7 +87,8 @@ public final class CredentialsRegistry {
         if (match.serverUrl == null) {
             if (match.tied.size() > 1 && said.add("tie " + match.tied)) {
                 Log.warn("the store holds " + match.tied.size() + " server URLs that equally match "
-                        + LoggedUrl.of(url) + " (" + String.join(", ", match.tied) + "); that transport is left as"
+                        + LoggedUrl.of(url) + " (" + String.join(", ", match.tied.stream().map(LoggedUrl::of)
+                        .toArray(String[]::new)) + "); that transport is left as"
                         + " it is: remove all but one with java -jar mcp-refresh.jar logout");
             }
             return null;
@@ -130,9 +131,10 @@ public final class CredentialsRegistry {
     Credentials credentials(TokenRecord record) {
         return byEntry.computeIfAbsent(record.id(), k -> {
             if (record.needsLogin()) {
-                Log.warn("the store marks " + record.serverUrl() + " as " + record.identity().label()
+                Log.warn("the store marks " + LoggedUrl.of(record.serverUrl()) + " as " + record.identity().label()
                         + " as needing a new login (" + record.needsLoginReason() + "); requests go out as the app"
-                        + " built them until you run: java -jar mcp-refresh.jar login " + record.serverUrl());
+                        + " built them until you run: java -jar mcp-refresh.jar login "
+                        + LoggedUrl.of(record.serverUrl()));
             }
             return new Credentials(record, store, tokenClient, clock, skew, executor);
         });

@@ -68,7 +68,7 @@ public final class TransportCredentials {
                 chosen = registry.credentials(d.entry);
                 if (bound == null) {
                     String line = "MCP requests to " + transportUrl + " are sent as " + d.entry.identity().label()
-                            + " with the tokens of the store entry for " + serverUrl;
+                            + " with the tokens of the store entry for " + LoggedUrl.of(serverUrl);
                     if (snapshot.forServer(serverUrl).size() > 1) {
                         Log.info(line); // worth saying only when the server has several identities
                     } else {
@@ -83,7 +83,8 @@ public final class TransportCredentials {
         } else if (d.whyNone != null && registry.sayOnce("none " + serverUrl + " " + d.reasonKey)) {
             Log.warn("MCP requests to " + transportUrl + " are left as the app built them: " + d.whyNone
                     + (d.reasonKey.startsWith("jwt:") || d.reasonKey.startsWith("opaque")
-                            ? "; to have that user's token kept fresh: java -jar mcp-refresh.jar login " + serverUrl
+                            ? "; to have that user's token kept fresh: java -jar mcp-refresh.jar login "
+                                    + LoggedUrl.of(serverUrl)
                             : ""));
         }
         if (choices.size() >= MAX_REMEMBERED) {

@@ -28,13 +28,13 @@ public final class DaemonThreads {
     public static ThreadFactory factory(String name) {
         String prefix = (name.startsWith(PREFIX) ? name : PREFIX + name) + "-";
         AtomicInteger next = new AtomicInteger();
-        return task -> {
-            Thread t = outsideAccessContext(() -> new Thread(null, task, prefix + next.incrementAndGet(), 0, false));
+        return task -> outsideAccessContext(() -> {
+            Thread t = new Thread(null, task, prefix + next.incrementAndGet(), 0, false);
             t.setContextClassLoader(null);
             t.setDaemon(true);
             t.setPriority(Thread.NORM_PRIORITY);
             return t;
-        };
+        });
     }
 
     /**
@@ -43,14 +43,16 @@ public final class DaemonThreads {
      * thread locals it cannot stop; the JDK's HttpClient starts its threads without them.
      */
     public static <T> T detached(Supplier<T> action) {
-        Thread current = Thread.currentThread();
-        ClassLoader before = current.getContextClassLoader();
-        current.setContextClassLoader(null);
-        try {
-            return outsideAccessContext(action);
-        } finally {
-            current.setContextClassLoader(before);
-        }
+        return outsideAccessContext(() -> {
+            Thread current = Thread.currentThread();
+            ClassLoader before = current.getContextClassLoader();
+            current.setContextClassLoader(null);
+            try {
+                return action.get();
+            } finally {
+                current.setContextClassLoader(before);
+            }
+        });
     }
 
     private static <T> T outsideAccessContext(Supplier<T> action) {

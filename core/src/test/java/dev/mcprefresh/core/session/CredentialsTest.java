@@ -375,6 +375,39 @@ class CredentialsTest {
         assertEquals("Bearer at-1", c.freshHeader().get(5, TimeUnit.SECONDS), "recovers by itself");
     }
 
+    /** Before: any 400/401 marked the grant dead in every process, a client misconfiguration or a proxy's 401 too. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"invalid_client", "unauthorized_client", "invalid_target",
+        "invalid_scope"})
+    void aConfigurationErrorIsSaidOnceWithWhatToFixAndTheGrantIsNotMarkedDead(String error) throws Exception {
+        as.route("/token", r -> Reply.json(400, "{\"error\":\"" + error + "\"}"));
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        try (dev.mcprefresh.core.LogCapture log = new dev.mcprefresh.core.LogCapture(dev.mcprefresh.core.log.Log.Level.INFO)) {
+            assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
+            Thread.sleep(1100); // past the first back-off
+            assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
+            assertEquals(2, as.hits("/token"), "retried with back-off: the configuration may be fixed meanwhile");
+            assertEquals(1, log.lines("ERROR").size(), log.text());
+            assertTrue(log.lines("ERROR").get(0).contains(error), log.text());
+        }
+        assertFalse(store.read().soleEntry(URL).needsLogin(), "not a dead grant: no new login is asked for");
+    }
+
+    @Test
+    void aProxys401WithoutAnOAuthErrorIsTransient() throws Exception {
+        as.route("/token", r -> new Reply(401, "<html>proxy login</html>", java.util.Map.of("Content-Type", "text/html")));
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
+        assertFalse(store.read().soleEntry(URL).needsLogin());
+        rotatingEndpoint(0);
+        Thread.sleep(1100);
+        assertEquals("Bearer at-1", c.freshHeader().get(5, TimeUnit.SECONDS), "recovers by itself");
+    }
+
     @Test
     void earlyRefreshHappensInTheBackgroundWhileTheValidTokenIsUsed() throws Exception {
         rotatingEndpoint(300);

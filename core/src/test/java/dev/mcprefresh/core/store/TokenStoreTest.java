@@ -176,4 +176,62 @@ class TokenStoreTest {
         assertFalse(text.contains("access-secret") || text.contains("client-secret") || text.contains("rt-"), text);
         assertNull(TokenRecord.builder("https://b").build().accessToken());
     }
+
+    @Test
+    void aFormat1StoreIsReadWithIdentitiesFromJwtAccessTokensAndMigratedOnTheNextWrite() throws Exception {
+        TokenStore s = store();
+        Files.createDirectories(s.path().getParent());
+        String jwt = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{}".getBytes()) + "."
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        "{\"iss\":\"https://as.example\",\"sub\":\"alice\"}".getBytes()) + ".sig";
+        Files.writeString(s.path(), "{\"format\":1,\"servers\":{"
+                + "\"https://a/mcp\":{\"client_id\":\"c\",\"access_token\":\"" + jwt + "\",\"refresh_token\":\"r1\"},"
+                + "\"https://b/mcp\":{\"client_id\":\"c\",\"access_token\":\"opaque\",\"refresh_token\":\"r2\"}}}");
+        StoreContents read = s.read();
+        assertTrue(read.olderFormat());
+        TokenRecord a = read.soleEntry("https://a/mcp");
+        assertEquals("alice", a.subject());
+        assertEquals("https://as.example", a.issuer());
+        assertEquals(null, read.soleEntry("https://b/mcp").subject(), "an opaque token names nobody");
+        assertEquals(a.id(), store().read().soleEntry("https://a/mcp").id(), "every process derives the same id");
+        s.update(c -> {
+            c.put(c.soleEntry("https://b/mcp").toBuilder().accessToken("new").build());
+            return null;
+        });
+        String text = Files.readString(s.path());
+        assertTrue(text.contains("\"format\" : 2") && text.contains("\"entries\"") && !text.contains("\"servers\""),
+                text);
+        StoreContents after = s.read();
+        assertEquals(a.id(), after.soleEntry("https://a/mcp").id(), "ids survive the migration");
+        assertEquals("alice", after.soleEntry("https://a/mcp").subject());
+        assertEquals("new", after.soleEntry("https://b/mcp").accessToken());
+    }
+
+    @Test
+    void severalIdentitiesOfOneServerAreSeparateEntries() {
+        TokenStore s = store();
+        s.update(c -> {
+            c.put(TokenRecord.builder("https://a/mcp").subject("alice").accessToken("at-a").build());
+            c.put(TokenRecord.builder("https://a/mcp").subject("bob").accessToken("at-b").build());
+            return null;
+        });
+        StoreContents read = s.read();
+        assertEquals(2, read.forServer("https://a/mcp").size());
+        assertEquals(null, read.soleEntry("https://a/mcp"), "no sole entry among several");
+        TokenRecord bob = read.find("https://a/mcp", new Identity(null, "bob", null));
+        assertEquals("at-b", bob.accessToken());
+        assertEquals("at-b", read.get(bob.id()).accessToken(), "found by its id");
+    }
+
+    @Test
+    void aStoreOverTheSizeCapIsRefusedWithAClearErrorAndLeftAsItIs() throws Exception {
+        TokenStore s = store();
+        Files.createDirectories(s.path().getParent());
+        byte[] big = new byte[(int) TokenStore.MAX_BYTES + 1];
+        java.util.Arrays.fill(big, (byte) ' ');
+        Files.write(s.path(), big);
+        StoreException e = assertThrows(StoreException.class, s::read);
+        assertTrue(e.getMessage().contains("MiB"), e.getMessage());
+        assertEquals(big.length, Files.size(s.path()), "nothing was changed");
+    }
 }

@@ -51,8 +51,11 @@ public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
 
     private Mono<ClientResponse> send(ClientRequest request, ExchangeFunction next, Credentials credentials,
             String header) {
-        return next.exchange(withHeader(request, header)).flatMap(response -> {
-            if (!policy.refreshOn(response.statusCode().value(), request.url(),
+        LastHop hop = new LastHop();
+        return next.exchange(hop.track(withHeader(request, header))).flatMap(response -> {
+            // A connector that follows redirects (Reactor Netty's followRedirect) may have been answered by another
+            // origin: its 401 is no reason to refresh.
+            if (!policy.refreshOn(response.statusCode().value(), hop.url(request.url()),
                     response.headers().header("WWW-Authenticate"))) {
                 return Mono.just(response);
             }
@@ -62,7 +65,7 @@ public final class AuthorizingExchangeFilter implements ExchangeFilterFunction {
                     .flatMap(fresh -> fresh.isEmpty() ? Mono.just(response)
                             : response.releaseBody().then(next.exchange(withHeader(request, fresh.get())))
                                     .doOnNext(replayed -> {
-                                        if (replayed.statusCode().value() == 401) {
+                                        if (replayed.statusCode().value() == 401 && policy.ownOrigin(hop.url(request.url()))) {
                                             credentials.freshTokenRejected(fresh.get());
                                         }
                                     }));
