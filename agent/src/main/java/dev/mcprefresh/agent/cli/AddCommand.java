@@ -72,11 +72,13 @@ final class AddCommand {
 
         String tokenEndpoint = a.get("token-endpoint");
         String issuer = null;
+        String introspection = null;
         if (tokenEndpoint == null) {
             try {
                 AuthorizationServerMetadata meta = new Discovery(http).discover(url);
                 tokenEndpoint = meta.tokenEndpoint();
                 issuer = meta.issuer();
+                introspection = meta.introspectionEndpoint();
                 out.println("token endpoint: " + tokenEndpoint + " (from " + meta.foundAt() + ")");
             } catch (DiscoveryException e) {
                 err.println("mcp-refresh add: " + e.getMessage());
@@ -105,6 +107,7 @@ final class AddCommand {
                 return 1;
             }
         }
+        record = StoredEntries.withIdentity(record, introspection, new TokenEndpointClient(http, Clock.systemUTC()));
         TokenStore store = Cli.store(a, settings);
         if (a.has("replace-corrupt-store")) {
             java.nio.file.Path backup = store.setAsideIfCorrupt();

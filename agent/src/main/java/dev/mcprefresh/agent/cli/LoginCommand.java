@@ -113,7 +113,8 @@ final class LoginCommand {
                     response = browserLogin(meta, client, scope, redirect, tokens, timeout, a.has("no-browser"));
                 }
             }
-            TokenRecord record = StoredEntries.save(store, response.applyTo(client, at));
+            TokenRecord record = StoredEntries.save(store, StoredEntries.withIdentity(response.applyTo(client, at),
+                    meta.introspectionEndpoint(), tokens));
             out.println("logged in as " + StoredEntries.describe(record.identity()) + ": stored credentials for " + url
                     + " (client " + record.clientId() + ") in " + store.path());
             out.println("access token valid for " + (record.expiresAt() == null ? "an unstated time"

@@ -1,9 +1,12 @@
 package dev.mcprefresh.agent.cli;
 
+import dev.mcprefresh.core.oauth.TokenEndpointClient;
+import dev.mcprefresh.core.session.ServerMatcher;
 import dev.mcprefresh.core.store.Identity;
 import dev.mcprefresh.core.store.StoreContents;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,13 +44,37 @@ final class StoredEntries {
     static TokenRecord save(TokenStore store, TokenRecord record) {
         return store.update(contents -> {
             TokenRecord existing = contents.find(record.serverUrl(), record.identity());
-            TokenRecord toStore = record;
+            TokenRecord toStore;
             if (existing != null) {
                 toStore = record.toBuilder().id(existing.id()).build(); // the same user's entry, updated in place
+            } else {
+                // A new entry: its id comes from its server and identity, and never takes another entry's place.
+                toStore = record.toBuilder().id(null).build();
+                for (int n = 2; contents.get(toStore.id()) != null; n++) {
+                    toStore = record.toBuilder().id(record.toBuilder().id(null).build().id() + "-" + n).build();
+                }
             }
             contents.put(toStore);
             return toStore;
         });
+    }
+
+    /**
+     * {@code record} with its subject, when the token response did not name it and the authorization server tells
+     * by introspecting the refresh token at the token endpoint's own server.
+     */
+    static TokenRecord withIdentity(TokenRecord record, String introspectionEndpoint, TokenEndpointClient tokens) {
+        if (record.subject() != null || introspectionEndpoint == null || record.refreshToken() == null
+                || record.tokenEndpoint() == null
+                || !ServerMatcher.sameOrigin(URI.create(introspectionEndpoint), record.tokenEndpoint())) {
+            return record;
+        }
+        Identity found = tokens.refreshTokenIdentity(record, URI.create(introspectionEndpoint));
+        if (found.subject() == null) {
+            return record;
+        }
+        return record.toBuilder().subject(found.subject()).displayName(found.displayName())
+                .issuer(record.issuer() != null ? record.issuer() : found.issuer()).build();
     }
 
     /** What the entry's identity is, for output: never a token. */

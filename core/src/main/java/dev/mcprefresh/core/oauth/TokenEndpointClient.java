@@ -3,6 +3,8 @@ package dev.mcprefresh.core.oauth;
 import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.json.JsonException;
 import dev.mcprefresh.core.oauth.TokenEndpointException.Failure;
+import dev.mcprefresh.core.log.ServerText;
+import dev.mcprefresh.core.store.Identity;
 import dev.mcprefresh.core.store.TokenRecord;
 import java.io.IOException;
 import java.net.URI;
@@ -94,6 +96,36 @@ public final class TokenEndpointClient {
      * server does not tell (inactive, no exp, or not allowed for this client); doctor uses it to measure lifetimes.
      */
     public Instant refreshTokenExpiry(TokenRecord client, URI introspectionEndpoint) {
+        Map<String, Object> body = introspectRefreshToken(client, introspectionEndpoint);
+        try {
+            Long exp = body == null ? null : Json.number(body, "exp");
+            return exp != null && exp > 0 ? Instant.ofEpochSecond(exp) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whose grant the client's refresh token is, when the token response did not say: RFC 7662 introspection of the
+     * refresh token (never the access token, which goes only to its MCP server) at the token endpoint's own server.
+     * {@link Identity#UNKNOWN} when the server does not tell.
+     */
+    public Identity refreshTokenIdentity(TokenRecord client, URI introspectionEndpoint) {
+        Map<String, Object> body = introspectRefreshToken(client, introspectionEndpoint);
+        String subject = JwtClaims.string(body, "sub");
+        if (subject == null) {
+            return Identity.UNKNOWN;
+        }
+        String name = JwtClaims.string(body, "username");
+        return new Identity(JwtClaims.string(body, "iss"), ServerText.safe(subject),
+                name == null ? null : ServerText.safe(name));
+    }
+
+    /** The introspection answer for an active refresh token, or null. */
+    private Map<String, Object> introspectRefreshToken(TokenRecord client, URI introspectionEndpoint) {
+        if (client.refreshToken() == null) {
+            return null;
+        }
         Map<String, String> form = new LinkedHashMap<>();
         form.put("token", client.refreshToken());
         form.put("token_type_hint", "refresh_token");
@@ -104,8 +136,7 @@ public final class TokenEndpointClient {
                 return null;
             }
             Map<String, Object> body = Json.parseObject(response.body);
-            Long exp = Json.number(body, "exp");
-            return Json.bool(body, "active") && exp != null && exp > 0 ? Instant.ofEpochSecond(exp) : null;
+            return Json.bool(body, "active") ? body : null;
         } catch (IOException | RuntimeException | TokenEndpointException e) {
             return null;
         }

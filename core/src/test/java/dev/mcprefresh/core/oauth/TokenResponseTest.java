@@ -72,4 +72,37 @@ class TokenResponseTest {
         JsonException t = assertThrows(JsonException.class, () -> parse("{\"access_token\":\"abc-secret"));
         assertFalse(t.getMessage().contains("abc-secret"), t.getMessage());
     }
+
+    private static String jwt(String claims) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".sig";
+    }
+
+    @Test
+    void theIdentityComesFromTheIdTokenElseAJwtAccessTokenElseIsUnknown() {
+        String idToken = jwt("{\"iss\":\"https://as.example\",\"sub\":\"u-1\",\"preferred_username\":\"alice\"}");
+        TokenResponse r = parse("{\"access_token\":\"" + jwt("{\"sub\":\"other\"}") + "\",\"id_token\":\"" + idToken
+                + "\"}");
+        assertEquals("u-1", r.identity().subject());
+        assertEquals("https://as.example", r.identity().issuer());
+        assertEquals("alice (u-1)", r.identity().label());
+        assertEquals("bob", parse("{\"access_token\":\"" + jwt("{\"iss\":\"x\",\"sub\":\"bob\"}") + "\"}")
+                .identity().subject());
+        assertNull(parse("{\"access_token\":\"opaque\"}").identity().subject());
+    }
+
+    @Test
+    void aRefreshLearnsAnUnknownSubjectButNeverChangesAKnownOneOrTheEntryId() {
+        dev.mcprefresh.core.store.TokenRecord unknown = dev.mcprefresh.core.store.TokenRecord
+                .builder("https://mcp.example/mcp").issuer("https://as.example").accessToken("old").build();
+        TokenResponse r = parse("{\"access_token\":\"new\",\"id_token\":\"" + jwt("{\"sub\":\"u-1\"}") + "\"}");
+        dev.mcprefresh.core.store.TokenRecord learned = r.applyTo(unknown, NOW);
+        assertEquals("u-1", learned.subject());
+        assertEquals(unknown.id(), learned.id());
+        assertEquals("https://as.example", learned.issuer(), "the issuer from the server's metadata stays");
+        assertEquals(learned.issuedTokens().get(0), dev.mcprefresh.core.store.TokenFingerprint.of("new"));
+        dev.mcprefresh.core.store.TokenRecord known = unknown.toBuilder().subject("u-9").build();
+        assertEquals("u-9", r.applyTo(known, NOW).subject());
+    }
 }

@@ -1,0 +1,53 @@
+package dev.mcprefresh.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Before: a login or add of another account to the same URL replaced the entry every running JVM used. */
+class StoredEntriesTest {
+    private static final String URL = "https://mcp.example/mcp";
+
+    @TempDir
+    Path dir;
+
+    private static TokenRecord login(String subject, String refreshToken) {
+        // As login builds it: the entry is made before the token response names the user.
+        TokenRecord client = TokenRecord.builder(URL).issuer("https://as.example").clientId("c").build();
+        return client.toBuilder().subject(subject).refreshToken(refreshToken).build();
+    }
+
+    @Test
+    void aLoginAddsOrUpdatesItsOwnIdentitysEntryAndNeverReplacesAnothers() {
+        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenRecord alice = StoredEntries.save(store, login("alice", "rt-a1"));
+        TokenRecord bob = StoredEntries.save(store, login("bob", "rt-b1"));
+        assertEquals(2, store.read().forServer(URL).size());
+        TokenRecord alice2 = StoredEntries.save(store, login("alice", "rt-a2"));
+        assertEquals(alice.id(), alice2.id(), "the same user's entry is updated in place");
+        assertEquals(2, store.read().forServer(URL).size());
+        assertEquals("rt-a2", store.read().get(alice.id()).refreshToken());
+        assertEquals("rt-b1", store.read().get(bob.id()).refreshToken());
+    }
+
+    @Test
+    void commandsPickAnIdentityByNameOrTheOnlyOne() {
+        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        StoredEntries.save(store, login("alice", "rt-a"));
+        assertEquals("alice", StoredEntries.pick(store.read(), URL, null, "logout").subject());
+        StoredEntries.save(store, login("bob", "rt-b"));
+        Args.UsageException e = assertThrows(Args.UsageException.class,
+                () -> StoredEntries.pick(store.read(), URL, null, "logout"));
+        assertTrue(e.getMessage().contains("alice") && e.getMessage().contains("--identity"), e.getMessage());
+        assertEquals("bob", StoredEntries.pick(store.read(), URL, "bob", "logout").subject());
+        assertNull(StoredEntries.pick(store.read(), URL, "carol", "logout"));
+    }
+}
