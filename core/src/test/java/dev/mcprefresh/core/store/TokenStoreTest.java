@@ -227,8 +227,12 @@ class TokenStoreTest {
     void aStoreOverTheSizeCapIsRefusedWithAClearErrorAndLeftAsItIs() throws Exception {
         TokenStore s = store();
         Files.createDirectories(s.path().getParent());
-        byte[] big = new byte[(int) TokenStore.MAX_BYTES + 1];
-        java.util.Arrays.fill(big, (byte) ' ');
+        // Valid JSON, so only its size can be the reason (before: read whole, whatever its size).
+        StringBuilder doc = new StringBuilder("{\"format\":2,\"entries\":{},\"pad\":[0");
+        while (doc.length() <= TokenStore.MAX_BYTES) {
+            doc.append(",0");
+        }
+        byte[] big = doc.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
         Files.write(s.path(), big);
         StoreException e = assertThrows(StoreException.class, s::read);
         assertTrue(e.getMessage().contains("MiB"), e.getMessage());
