@@ -71,16 +71,20 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
     @Override
     public HttpResponse.BodySubscriber<T> apply(HttpResponse.ResponseInfo info) {
         int status = info.statusCode();
+        if (status < 300) {
+            return appHandler.apply(info); // the common case, with nothing to look at
+        }
         HttpRequest request = hop;
-        URI next = Redirects.target(client.appRedirectPolicy(), request.uri(), status,
-                info.headers().firstValue("Location"));
+        URI next = status < 400 ? Redirects.target(client.appRedirectPolicy(), request.uri(), status,
+                info.headers().firstValue("Location")) : null;
         if (next != null && hops < Redirects.MAX_HOPS
                 && (resendable || !Redirects.keepsBody(status, request.method()))) {
             redirectTo = next;
             return HttpResponse.BodySubscribers.replacing(null);
         }
         boolean ours = header != null && !crossedOrigin && client.policy().ownOrigin(request.uri());
-        if (ours && client.policy().refreshOn(status, request.uri(), info.headers().allValues("WWW-Authenticate"))
+        if (ours && (status == 401 || status == 403)
+                && client.policy().refreshOn(status, request.uri(), info.headers().allValues("WWW-Authenticate"))
                 && !replayed && resendable) {
             unauthorized = info;
             return new BoundedBody<>(MAX_KEPT, bytes -> unauthorizedBody = bytes);
