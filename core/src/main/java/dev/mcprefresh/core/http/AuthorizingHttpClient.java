@@ -89,7 +89,7 @@ public final class AuthorizingHttpClient extends HttpClient {
         CompletableFuture<String> fresh;
         try {
             Credentials credentials = credentialsFor(request);
-            exchange = new Exchange<>(this, request, handler, push, credentials);
+            exchange = new Exchange<>(this, request, handler, push);
             String header = credentials == null ? null : credentials.header();
             if (credentials == null || header != null) {
                 return exchange.start(header);
@@ -110,7 +110,8 @@ public final class AuthorizingHttpClient extends HttpClient {
         return waiting;
     }
 
-    private Credentials credentialsFor(HttpRequest request) {
+    /** The credentials for a request as the app built it: decided by its own header, once per header value. */
+    Credentials credentialsFor(HttpRequest request) {
         List<String> app = request.headers().map().get("Authorization");
         return policy.credentialsFor(request.uri(), app == null || app.isEmpty() ? null : app.get(0));
     }
@@ -139,7 +140,7 @@ public final class AuthorizingHttpClient extends HttpClient {
             if (credentials != null && header == null) {
                 header = credentials.freshHeader().get();
             }
-            future = new Exchange<>(this, request, handler, null, credentials).start(header);
+            future = new Exchange<>(this, request, handler, null).start(header);
         } catch (InterruptedException e) {
             throw e;
         } catch (Throwable t) {

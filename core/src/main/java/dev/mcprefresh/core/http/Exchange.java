@@ -3,8 +3,8 @@ package dev.mcprefresh.core.http;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.session.Credentials;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,55 +16,70 @@ import java.util.concurrent.Flow;
  * the redirects the app's policy follows ({@link Redirects}), and at most one replay after a 401 from the own origin.
  * Its body handler passes the final response to the app's handler; a redirect's body is discarded, and a 401's body is
  * kept: the app never sees that 401 if a fresh token can be had, and sees it byte for byte if not. Cancelling it
- * cancels the send in progress.
+ * cancels the send in progress. What only redirects and 401s need lives in a {@link Detour}, made when one happens:
+ * a request answered at once allocates nothing more than before.
  */
 final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements HttpResponse.BodyHandler<T> {
     /** 401 bodies are short error documents; at most this much is kept (the rest is not buffered). */
     static final int MAX_KEPT = 64 * 1024;
 
     private final AuthorizingHttpClient client;
-    private final HttpRequest original;
     private final HttpResponse.BodyHandler<T> appHandler;
     private final HttpResponse.PushPromiseHandler<T> push;
-    private final Credentials credentials;
-    private final boolean resendable;
     private volatile CompletableFuture<?> inProgress;
-
-    // The hop in flight (hops run one after another).
+    /** The hop in flight, as the app built it (before our header); hops run one after another. */
     private volatile HttpRequest hop;
+    /** The token the hop carries when it goes to the own origin; null: none of ours. */
     private volatile String header;
-    private volatile int hops;
-    private volatile boolean crossedOrigin;
-    private volatile boolean replayed;
-    private volatile URI redirectTo;
-    private volatile HttpResponse.ResponseInfo unauthorized;
-    private volatile byte[] unauthorizedBody;
+    private volatile Detour detour;
+
+    /** The state of a request that was redirected or rejected. */
+    private static final class Detour {
+        int hops;
+        boolean crossedOrigin;
+        boolean replayed;
+        URI redirectTo;
+        HttpResponse.ResponseInfo unauthorized;
+        byte[] unauthorizedBody;
+    }
 
     Exchange(AuthorizingHttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> appHandler,
-            HttpResponse.PushPromiseHandler<T> push, Credentials credentials) {
+            HttpResponse.PushPromiseHandler<T> push) {
         this.client = client;
-        this.original = request;
         this.appHandler = appHandler;
         this.push = push;
-        this.credentials = credentials;
-        this.resendable = Resendable.check(request);
+        this.hop = request;
     }
 
     /** Sends the request with {@code authorization} (null: as the app built it). */
     Exchange<T> start(String authorization) {
         header = authorization;
-        send(original);
+        send(hop);
         return this;
+    }
+
+    private Detour detour() {
+        Detour d = detour;
+        if (d == null) {
+            d = new Detour();
+            detour = d;
+        }
+        return d;
+    }
+
+    private boolean carriesOurToken(HttpRequest request) {
+        Detour d = detour;
+        return header != null && (d == null || !d.crossedOrigin) && client.policy().ownOrigin(request.uri());
     }
 
     private void send(HttpRequest request) {
         hop = request;
-        redirectTo = null;
-        unauthorized = null;
-        HttpRequest wire = request;
-        if (header != null && !crossedOrigin && client.policy().ownOrigin(request.uri())) {
-            wire = client.authorize(request, header);
+        Detour d = detour;
+        if (d != null) {
+            d.redirectTo = null;
+            d.unauthorized = null;
         }
+        HttpRequest wire = carriesOurToken(request) ? client.authorize(request, header) : request;
         track(client.delegate().sendAsync(wire, this, push)).whenComplete(this::onResponse);
     }
 
@@ -75,73 +90,86 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
             return appHandler.apply(info); // the common case, with nothing to look at
         }
         HttpRequest request = hop;
+        Detour d = detour;
         URI next = status < 400 ? Redirects.target(client.appRedirectPolicy(), request.uri(), status,
                 info.headers().firstValue("Location")) : null;
-        if (next != null && hops < Redirects.MAX_HOPS
-                && (resendable || !Redirects.keepsBody(status, request.method()))) {
-            redirectTo = next;
+        if (next != null && (d == null || d.hops < Redirects.MAX_HOPS)
+                && (!Redirects.keepsBody(status, request.method()) || Resendable.check(request))) {
+            detour().redirectTo = next;
             return HttpResponse.BodySubscribers.replacing(null);
         }
-        boolean ours = header != null && !crossedOrigin && client.policy().ownOrigin(request.uri());
-        if (ours && (status == 401 || status == 403)
+        if ((status == 401 || status == 403) && carriesOurToken(request)
                 && client.policy().refreshOn(status, request.uri(), info.headers().allValues("WWW-Authenticate"))
-                && !replayed && resendable) {
-            unauthorized = info;
-            return new BoundedBody<>(MAX_KEPT, bytes -> unauthorizedBody = bytes);
+                && (d == null || !d.replayed) && Resendable.check(request)) {
+            Detour kept = detour();
+            kept.unauthorized = info;
+            return new BoundedBody<>(MAX_KEPT, bytes -> kept.unauthorizedBody = bytes);
         }
         return appHandler.apply(info);
     }
 
     private void onResponse(HttpResponse<T> response, Throwable failure) {
+        Detour d = detour;
         try {
             if (failure != null) {
                 completeExceptionally(failure);
-            } else if (redirectTo != null) {
-                URI to = redirectTo;
+            } else if (d != null && d.redirectTo != null) {
                 HttpRequest from = hop;
-                boolean cross = !RequestPolicy.keepsAuthorization(from.uri(), to);
-                crossedOrigin |= cross;
-                hops++;
-                send(Redirects.next(from, to, response.statusCode(), crossedOrigin));
-            } else if (unauthorized != null) {
-                replay(response);
+                d.crossedOrigin |= !RequestPolicy.keepsAuthorization(from.uri(), d.redirectTo);
+                d.hops++;
+                send(Redirects.next(from, d.redirectTo, response.statusCode(), d.crossedOrigin));
+            } else if (d != null && d.unauthorized != null) {
+                replay(response, d);
             } else {
-                if (replayed && response.statusCode() == 401 && header != null) {
-                    credentials.freshTokenRejected(header);
+                if (d != null && d.replayed && response.statusCode() == 401 && carriesOurToken(hop)) {
+                    credentials().freshTokenRejected(header);
                 }
                 complete(response);
             }
         } catch (Throwable t) {
             Log.warn("could not continue a request to the MCP server; the app gets what the server last sent", t);
-            if (failure == null && unauthorized != null) {
-                deliverUnauthorized(response);
+            if (failure == null && d != null && d.unauthorized != null) {
+                deliverUnauthorized(response, d);
             } else {
                 completeExceptionally(failure != null ? failure : t);
             }
         }
     }
 
+    /** The credentials the request's token came from: the app's header decided them, once per header value. */
+    private Credentials credentials() {
+        return client.credentialsFor(root(hop));
+    }
+
+    private static HttpRequest root(HttpRequest request) {
+        HttpRequest r = request;
+        while (r instanceof RequestView) {
+            r = ((RequestView) r).original();
+        }
+        return r;
+    }
+
     /** One refresh (single-flight), then the same hop once more with the new token; without one, the kept 401. */
-    private void replay(HttpResponse<T> rejected) {
-        credentials.onUnauthorized(header).whenComplete((fresh, failure) -> {
+    private void replay(HttpResponse<T> rejected, Detour d) {
+        credentials().onUnauthorized(header).whenComplete((fresh, failure) -> {
             if (fresh == null || failure != null) {
-                deliverUnauthorized(rejected);
+                deliverUnauthorized(rejected, d);
                 return;
             }
             try {
                 header = fresh;
-                replayed = true;
+                d.replayed = true;
                 send(hop);
             } catch (Throwable t) {
                 Log.warn("could not replay a rejected request; the app gets the server's 401", t);
-                deliverUnauthorized(rejected);
+                deliverUnauthorized(rejected, d);
             }
         });
     }
 
-    private void deliverUnauthorized(HttpResponse<T> kept) {
+    private void deliverUnauthorized(HttpResponse<T> kept, Detour d) {
         try {
-            unauthorizedForApp(kept).whenComplete((r, f) -> {
+            unauthorizedForApp(kept, d).whenComplete((r, f) -> {
                 if (f != null) {
                     completeExceptionally(f);
                 } else {
@@ -168,9 +196,9 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
     }
 
     /** The kept 401, decoded by the app's handler as if it had arrived directly. */
-    private CompletionStage<HttpResponse<T>> unauthorizedForApp(HttpResponse<T> kept) {
-        HttpResponse.BodySubscriber<T> subscriber = appHandler.apply(unauthorized);
-        byte[] body = unauthorizedBody == null ? new byte[0] : unauthorizedBody;
+    private CompletionStage<HttpResponse<T>> unauthorizedForApp(HttpResponse<T> kept, Detour d) {
+        HttpResponse.BodySubscriber<T> subscriber = appHandler.apply(d.unauthorized);
+        byte[] body = d.unauthorizedBody == null ? new byte[0] : d.unauthorizedBody;
         subscriber.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.time.Duration;
+import java.net.http.HttpRequest.BodyPublisher;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -60,44 +60,24 @@ final class Redirects {
     /** The next hop's request: {@code to}, the method per status, and no Authorization header when {@code strip}. */
     static HttpRequest next(HttpRequest from, URI to, int status, boolean strip) {
         boolean keep = keepsBody(status, from.method());
-        return new Hop(from, to, method(status, from.method()), keep ? from.bodyPublisher() : Optional.empty(), strip);
+        HttpHeaders headers = strip ? HttpHeaders.of(from.headers().map(),
+                (name, value) -> !name.equalsIgnoreCase("Authorization")) : from.headers();
+        return new Hop(from, to, method(status, from.method()), keep ? from.bodyPublisher() : Optional.empty(), headers);
     }
 
-    /** A request as the app built it, sent to another URI, possibly as GET and without Authorization. */
-    private static final class Hop extends HttpRequest {
-        private final HttpRequest original;
+    /** The previous hop's request sent to another URI, perhaps as GET without a body, perhaps without Authorization. */
+    private static final class Hop extends RequestView {
         private final URI uri;
         private final String method;
         private final Optional<BodyPublisher> body;
         private final HttpHeaders headers;
 
-        Hop(HttpRequest original, URI uri, String method, Optional<BodyPublisher> body, boolean strip) {
-            this.original = original;
+        Hop(HttpRequest from, URI uri, String method, Optional<BodyPublisher> body, HttpHeaders headers) {
+            super(from);
             this.uri = uri;
             this.method = method;
             this.body = body;
-            this.headers = strip ? HttpHeaders.of(original.headers().map(),
-                    (name, value) -> !name.equalsIgnoreCase("Authorization")) : original.headers();
-        }
-
-        @Override
-        public Optional<BodyPublisher> bodyPublisher() {
-            return body;
-        }
-
-        @Override
-        public String method() {
-            return method;
-        }
-
-        @Override
-        public Optional<Duration> timeout() {
-            return original.timeout();
-        }
-
-        @Override
-        public boolean expectContinue() {
-            return original.expectContinue();
+            this.headers = headers;
         }
 
         @Override
@@ -106,8 +86,13 @@ final class Redirects {
         }
 
         @Override
-        public Optional<HttpClient.Version> version() {
-            return original.version();
+        public String method() {
+            return method;
+        }
+
+        @Override
+        public Optional<BodyPublisher> bodyPublisher() {
+            return body;
         }
 
         @Override
