@@ -9,14 +9,21 @@ import java.net.http.HttpRequest;
  */
 final class AuthorizedRequest extends RequestView {
     private final HttpHeaders headers;
+    private final String authorization;
 
     AuthorizedRequest(HttpRequest request, String authorization, AuthorizedHeaders headerMaker) {
         super(appRequest(request));
         this.headers = headerMaker.of(original().headers(), authorization);
+        this.authorization = authorization;
     }
 
-    /** A request authorized again (a replay) is the app's request with another token, never a view of a view. */
-    private static HttpRequest appRequest(HttpRequest request) {
+    /** The Authorization value this request carries: ours. */
+    String authorization() {
+        return authorization;
+    }
+
+    /** The request as the app (or a redirect) made it, before our header; a replay never stacks views. */
+    static HttpRequest appRequest(HttpRequest request) {
         return request instanceof AuthorizedRequest ? ((AuthorizedRequest) request).original() : request;
     }
 

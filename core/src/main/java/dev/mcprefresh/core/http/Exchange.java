@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.function.BiConsumer;
 
 /**
  * One app request through the decorator, and the future the app holds for it. It sends hop after hop: the request,
@@ -19,22 +20,22 @@ import java.util.concurrent.Flow;
  * cancels the send in progress. What only redirects and 401s need lives in a {@link Detour}, made when one happens:
  * a request answered at once allocates nothing more than before.
  */
-final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements HttpResponse.BodyHandler<T> {
+final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
+        implements HttpResponse.BodyHandler<T>, BiConsumer<HttpResponse<T>, Throwable> {
     /** 401 bodies are short error documents; at most this much is kept (the rest is not buffered). */
     static final int MAX_KEPT = 64 * 1024;
 
+    // Few fields on purpose: this object is made per request, and its size is most of what the decorator allocates.
     private final AuthorizingHttpClient client;
     private final HttpResponse.BodyHandler<T> appHandler;
-    private final HttpResponse.PushPromiseHandler<T> push;
     private volatile CompletableFuture<?> inProgress;
-    /** The hop in flight, as the app built it (before our header); hops run one after another. */
-    private volatile HttpRequest hop;
-    /** The token the hop carries when it goes to the own origin; null: none of ours. */
-    private volatile String header;
+    /** The hop in flight as sent: an {@link AuthorizedRequest} when it carries our token. Hops run one at a time. */
+    private volatile HttpRequest wire;
     private volatile Detour detour;
 
-    /** The state of a request that was redirected or rejected. */
+    /** What a request that was redirected or rejected (or has a push handler) needs besides. */
     private static final class Detour {
+        HttpResponse.PushPromiseHandler<?> push;
         int hops;
         boolean crossedOrigin;
         boolean replayed;
@@ -47,14 +48,15 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
             HttpResponse.PushPromiseHandler<T> push) {
         this.client = client;
         this.appHandler = appHandler;
-        this.push = push;
-        this.hop = request;
+        this.wire = request;
+        if (push != null) {
+            detour().push = push;
+        }
     }
 
     /** Sends the request with {@code authorization} (null: as the app built it). */
     Exchange<T> start(String authorization) {
-        header = authorization;
-        send(hop);
+        send(wire, authorization);
         return this;
     }
 
@@ -67,20 +69,30 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
         return d;
     }
 
-    private boolean carriesOurToken(HttpRequest request) {
-        Detour d = detour;
-        return header != null && (d == null || !d.crossedOrigin) && client.policy().ownOrigin(request.uri());
+    /** The hop as the app (or a redirect) made it, before our header. */
+    private HttpRequest hop() {
+        return AuthorizedRequest.appRequest(wire);
     }
 
-    private void send(HttpRequest request) {
-        hop = request;
+    /** The token the hop in flight carries, or null when it carries none of ours. */
+    private String token() {
+        HttpRequest w = wire;
+        return w instanceof AuthorizedRequest ? ((AuthorizedRequest) w).authorization() : null;
+    }
+
+    /** Sends {@code request}, with {@code token} when it goes to the own origin and no hop has left it. */
+    @SuppressWarnings("unchecked")
+    private void send(HttpRequest request, String token) {
         Detour d = detour;
         if (d != null) {
             d.redirectTo = null;
             d.unauthorized = null;
         }
-        HttpRequest wire = carriesOurToken(request) ? client.authorize(request, header) : request;
-        track(client.delegate().sendAsync(wire, this, push)).whenComplete(this::onResponse);
+        boolean ours = token != null && (d == null || !d.crossedOrigin) && client.policy().ownOrigin(request.uri());
+        HttpRequest w = ours ? client.authorize(request, token) : request;
+        wire = w;
+        HttpResponse.PushPromiseHandler<T> push = d == null ? null : (HttpResponse.PushPromiseHandler<T>) d.push;
+        track(client.delegate().sendAsync(w, this, push)).whenComplete(this); // itself: no lambda per request
     }
 
     @Override
@@ -89,7 +101,7 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
         if (status < 300) {
             return appHandler.apply(info); // the common case, with nothing to look at
         }
-        HttpRequest request = hop;
+        HttpRequest request = hop();
         Detour d = detour;
         URI next = status < 400 ? Redirects.target(client.appRedirectPolicy(), request.uri(), status,
                 info.headers().firstValue("Location")) : null;
@@ -98,7 +110,7 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
             detour().redirectTo = next;
             return HttpResponse.BodySubscribers.replacing(null);
         }
-        if ((status == 401 || status == 403) && carriesOurToken(request)
+        if ((status == 401 || status == 403) && token() != null
                 && client.policy().refreshOn(status, request.uri(), info.headers().allValues("WWW-Authenticate"))
                 && (d == null || !d.replayed) && Resendable.check(request)) {
             Detour kept = detour();
@@ -108,21 +120,23 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
         return appHandler.apply(info);
     }
 
-    private void onResponse(HttpResponse<T> response, Throwable failure) {
+    /** A hop's outcome: the next hop, the replay, or the app's answer. */
+    @Override
+    public void accept(HttpResponse<T> response, Throwable failure) {
         Detour d = detour;
         try {
             if (failure != null) {
                 completeExceptionally(failure);
             } else if (d != null && d.redirectTo != null) {
-                HttpRequest from = hop;
+                HttpRequest from = hop();
                 d.crossedOrigin |= !RequestPolicy.keepsAuthorization(from.uri(), d.redirectTo);
                 d.hops++;
-                send(Redirects.next(from, d.redirectTo, response.statusCode(), d.crossedOrigin));
+                send(Redirects.next(from, d.redirectTo, response.statusCode(), d.crossedOrigin), token());
             } else if (d != null && d.unauthorized != null) {
                 replay(response, d);
             } else {
-                if (d != null && d.replayed && response.statusCode() == 401 && carriesOurToken(hop)) {
-                    credentials().freshTokenRejected(header);
+                if (d != null && d.replayed && response.statusCode() == 401 && token() != null) {
+                    credentials().freshTokenRejected(token());
                 }
                 complete(response);
             }
@@ -138,7 +152,7 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
 
     /** The credentials the request's token came from: the app's header decided them, once per header value. */
     private Credentials credentials() {
-        return client.credentialsFor(root(hop));
+        return client.credentialsFor(root(hop()));
     }
 
     private static HttpRequest root(HttpRequest request) {
@@ -151,15 +165,15 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>> implements Ht
 
     /** One refresh (single-flight), then the same hop once more with the new token; without one, the kept 401. */
     private void replay(HttpResponse<T> rejected, Detour d) {
-        credentials().onUnauthorized(header).whenComplete((fresh, failure) -> {
+        HttpRequest request = hop();
+        credentials().onUnauthorized(token()).whenComplete((fresh, failure) -> {
             if (fresh == null || failure != null) {
                 deliverUnauthorized(rejected, d);
                 return;
             }
             try {
-                header = fresh;
                 d.replayed = true;
-                send(hop);
+                send(request, fresh);
             } catch (Throwable t) {
                 Log.warn("could not replay a rejected request; the app gets the server's 401", t);
                 deliverUnauthorized(rejected, d);

@@ -91,7 +91,7 @@ class CliTest {
         assertEquals(0, login.exitCode(), login.output());
         assertTrue(login.output().contains("registered client"), login.output());
         assertTrue(login.output().contains("refresh token: yes"), login.output());
-        TokenRecord r = store(storeFile).read().get(server.mcpUrl);
+        TokenRecord r = store(storeFile).read().soleEntry(server.mcpUrl);
         assertNotNull(r.clientId());
         assertNotNull(r.refreshToken());
         assertEquals(server.mcpUrl, r.resource(), "the resource of the protected resource metadata (RFC 8707)");
@@ -130,7 +130,7 @@ class CliTest {
                 String.valueOf(port), "--no-browser", "--store", storeFile.toString());
         assertEquals(0, login.exitCode(), login.output());
         assertFalse(login.output().contains("registered client"), "a given client is not registered again");
-        TokenRecord r = store(storeFile).read().get(server.mcpUrl);
+        TokenRecord r = store(storeFile).read().soleEntry(server.mcpUrl);
         assertEquals(client.get("client_id"), r.clientId());
         assertEquals(TokenRecord.AUTH_BASIC, r.authMethod());
         AgentCli.Result refresh = AgentCli.run(dir, "refresh", server.mcpUrl, "--store", storeFile.toString());
@@ -153,7 +153,7 @@ class CliTest {
             assertEquals(0, cli.waitFor(Duration.ofSeconds(60)), cli.output());
             assertTrue(cli.output().contains("refresh token: yes"), cli.output());
         }
-        assertNotNull(store(storeFile).read().get(server.mcpUrl).refreshToken());
+        assertNotNull(store(storeFile).read().soleEntry(server.mcpUrl).refreshToken());
     }
 
     @Test
@@ -166,7 +166,7 @@ class CliTest {
         assertTrue(doctor.output().contains("[OK  ] PKCE S256"), doctor.output());
         assertTrue(doctor.output().contains("refresh will work."), doctor.output());
 
-        String before = store(storeFile).read().get(server.mcpUrl).refreshToken();
+        String before = store(storeFile).read().soleEntry(server.mcpUrl).refreshToken();
         AgentCli.Result live = AgentCli.run(dir, "doctor", server.mcpUrl, "--live", "--json", "--store",
                 storeFile.toString());
         assertEquals(0, live.exitCode(), live.output());
@@ -177,7 +177,7 @@ class CliTest {
         assertTrue(findings.contains("the server rotates refresh tokens"), findings);
         assertTrue(findings.contains("it lives about 2 s") || findings.contains("it lives about 3 s"), findings);
         assertTrue(findings.contains("check=MCP server accepts the refreshed token, level=ok"), findings);
-        assertFalse(before.equals(store(storeFile).read().get(server.mcpUrl).refreshToken()),
+        assertFalse(before.equals(store(storeFile).read().soleEntry(server.mcpUrl).refreshToken()),
                 "the rotated refresh token was stored");
         Secrets secrets = new Secrets();
         secrets.add(before);
@@ -223,11 +223,11 @@ class CliTest {
     void logoutRevokesTheRefreshTokenAndForgetsTheServer() throws Exception {
         Path dir = Files.createDirectories(work.resolve("logout"));
         Path storeFile = seed(dir, as.login("app"));
-        TokenRecord stored = store(storeFile).read().get(server.mcpUrl);
+        TokenRecord stored = store(storeFile).read().soleEntry(server.mcpUrl);
         AgentCli.Result logout = AgentCli.run(dir, "logout", server.mcpUrl, "--store", storeFile.toString());
         assertEquals(0, logout.exitCode(), logout.output());
         assertTrue(logout.output().contains("revoked the refresh token"), logout.output());
-        assertNull(store(storeFile).read().get(server.mcpUrl));
+        assertNull(store(storeFile).read().soleEntry(server.mcpUrl));
         TokenEndpointException dead = assertThrows(TokenEndpointException.class,
                 () -> new TokenEndpointClient(new OAuthHttp(Duration.ofSeconds(5)), Clock.systemUTC()).refresh(stored));
         assertTrue(dead.needsLogin(), dead.getMessage());

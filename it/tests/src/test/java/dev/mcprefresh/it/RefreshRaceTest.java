@@ -213,13 +213,13 @@ class RefreshRaceTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (runs < 100 && System.nanoTime() < deadline) {
             runs++;
-            String before = reader.read().get(server.mcpUrl).refreshToken();
+            String before = reader.read().soleEntry(server.mcpUrl).refreshToken();
             long grantsBefore = as.tokenGrants("refresh_token");
             ForkedProcess p = ForkedProcess.start("refresh-" + runs, List.of(ItEnv.java().toString(), "-jar",
                     ItEnv.agentJar().toString(), "refresh", server.mcpUrl, "--store", store.toString()), work);
             Thread.sleep(ThreadLocalRandom.current().nextLong(fullRunMillis / 4, fullRunMillis * 5 / 4));
             p.killHard();
-            TokenRecord after = reader.read().get(server.mcpUrl); // must parse, every time
+            TokenRecord after = reader.read().soleEntry(server.mcpUrl); // must parse, every time
             assertNotNull(after, "the entry is still there after run " + runs);
             assertNotNull(after.refreshToken(), "a refresh token is still stored after run " + runs);
             boolean serverRotated = as.tokenGrants("refresh_token") > grantsBefore;
@@ -286,7 +286,7 @@ class RefreshRaceTest {
         try (ClientRun first = ClientRun.start("2.1", "streamable-requestBuilder", server.baseUrl,
                 tokens.accessToken(), store, 8, 1000, dir)) {
             first.process.awaitLine(l -> l.equals("CALL 1 OK"), Duration.ofSeconds(60));
-            as.revokeGrant("app", new TokenStore(store, Duration.ofSeconds(5)).read().get(server.mcpUrl).refreshToken());
+            as.revokeGrant("app", new TokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl).refreshToken());
             first.finish();
             assertTrue(first.failed > 0, first.output());
             assertEquals(1, count(first.output(), "rejected the refresh"), "one clear line:\n" + first.output());
@@ -297,7 +297,7 @@ class RefreshRaceTest {
         // expiry. More would be a loop.
         long refused = as.tokenErrors("refresh_token:invalid_grant") - errorsBefore;
         assertTrue(refused >= 1 && refused <= 2, "no retry loop: " + refused + " refused refreshes");
-        TokenRecord marked = new TokenStore(store, Duration.ofSeconds(5)).read().get(server.mcpUrl);
+        TokenRecord marked = new TokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl);
         assertTrue(marked.needsLogin(), "the mark is in the store for every process");
         assertNotNull(marked.refreshToken(), "nothing was wiped");
 

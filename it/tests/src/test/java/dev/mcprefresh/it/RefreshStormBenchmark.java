@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mcprefresh.core.http.AuthorizingHttpClient;
+import dev.mcprefresh.core.http.RequestPolicy;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.oauth.TokenResponse;
-import dev.mcprefresh.core.session.Credentials;
+import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
 import java.net.InetAddress;
@@ -54,7 +55,6 @@ class RefreshStormBenchmark {
         resource.start();
         URI mcp = URI.create("http://127.0.0.1:" + resource.getAddress().getPort() + "/mcp");
         ExecutorService callers = Executors.newFixedThreadPool(THREADS);
-        ExecutorService refreshes = Executors.newCachedThreadPool();
         HttpClient http = HttpClient.newHttpClient();
         try (AuthorizationServer as = AuthorizationServer.start(work)) {
             // One token client for the whole run, as the agent has one per JVM: its connection stays open.
@@ -78,15 +78,16 @@ class RefreshStormBenchmark {
                 // The stored token expires 1.5 s from now, after the baseline burst; skew 0, so no background
                 // refresh runs before that instant.
                 Instant expiry = Instant.now().plusMillis(1500);
-                TokenRecord current = store.read().get(mcp.toString());
+                TokenRecord current = store.read().soleEntry(mcp.toString());
                 TokenRecord expiring = current.toBuilder().expiresAt(expiry).updatedAt(expiry.minusSeconds(300)).build();
                 store.update(c -> {
                     c.put(expiring);
                     return null;
                 });
-                Credentials credentials = new Credentials(expiring, store, tokenClient, Clock.systemUTC(), Duration.ZERO,
-                        refreshes);
-                HttpClient decorated = AuthorizingHttpClient.wrap(http, credentials, mcp);
+                // A registry per round: it reads the expiring entry afresh, as a new process would.
+                CredentialsRegistry registry = new CredentialsRegistry(store, tokenClient, Duration.ZERO,
+                        Clock.systemUTC());
+                HttpClient decorated = AuthorizingHttpClient.wrap(http, RequestPolicy.forTransport(registry, mcp));
                 double[] valid = burst(decorated, mcp, callers, Instant.now());
                 long before = as.tokenGrants("refresh_token");
                 double[] storm = burst(decorated, mcp, callers, expiry);
@@ -124,7 +125,6 @@ class RefreshStormBenchmark {
             report.write();
         } finally {
             callers.shutdownNow();
-            refreshes.shutdownNow();
             resource.stop(0);
         }
     }
