@@ -2,13 +2,15 @@
 // package, configured for loopback use with very short token lifetimes. It never listens beyond 127.0.0.1.
 //
 // Usage: node server.mjs <port> <config.json>
-//   config.json: { "clients": [ { client metadata... , "x_access_token_ttl": 2, "x_refresh_token_ttl": 3600 } ],
+//   config.json: { "clients": [ { client metadata... , "x_access_token_ttl": 2, "x_refresh_token_ttl": 3600,
+//                                  "x_access_token_format": "jwt" (optional; resource-bound tokens as JWTs) } ],
 //                  "scopes": [...] (optional; default openid offline_access mcp) }
 // Prints "READY <issuer>" on stdout once it listens.
 //
-// The interaction step (login + consent) is answered automatically for the account "alice", granting every
-// requested scope, so that tests can drive the authorization-code + PKCE flow over plain HTTP: the browser
-// step is the only part replaced, the protocol endpoints are the provider's own.
+// The interaction step (login + consent) is answered automatically for the account named by the authorization
+// request's `login_hint` ("alice" when there is none), granting every requested scope, so that tests can drive the
+// authorization-code + PKCE flow over plain HTTP as any user: the browser step is the only part replaced, the
+// protocol endpoints are the provider's own.
 import http from 'node:http';
 import fs from 'node:fs';
 import Provider, { errors } from 'oidc-provider';
@@ -22,7 +24,7 @@ const bump = (map, key) => { map[key] = (map[key] || 0) + 1; };
 
 const provider = new Provider(issuer, {
   clients: config.clients,
-  extraClientMetadata: { properties: ['x_access_token_ttl', 'x_refresh_token_ttl'] },
+  extraClientMetadata: { properties: ['x_access_token_ttl', 'x_refresh_token_ttl', 'x_access_token_format'] },
   // A config may drop offline_access to play a server that never issues refresh tokens (doctor's bad case).
   scopes: config.scopes || ['openid', 'offline_access', 'mcp'],
   findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
@@ -33,7 +35,9 @@ const provider = new Provider(issuer, {
     registration: { enabled: true },
     deviceFlow: { enabled: true },
     // RFC 8707, as the MCP authorization spec requires: a token asked for with `resource` is bound to that MCP
-    // server (opaque, introspectable), with the client's short test lifetime.
+    // server, with the client's short test lifetime. Opaque (introspectable) unless the client says
+    // x_access_token_format "jwt": then an RFC 9068 JWT signed with the provider's keys, carrying iss, sub and aud,
+    // which the provider cannot introspect (it does not store JWT access tokens) and resource servers verify locally.
     resourceIndicators: {
       enabled: true,
       getResourceServerInfo: async (_ctx, resource, client) => {
@@ -41,7 +45,7 @@ const provider = new Provider(issuer, {
         return {
           scope: 'mcp',
           audience: resource,
-          accessTokenFormat: 'opaque',
+          accessTokenFormat: client && client.x_access_token_format === 'jwt' ? 'jwt' : 'opaque',
           accessTokenTTL: (client && client.x_access_token_ttl) || config.accessTokenTtl || 2,
         };
       },
@@ -76,7 +80,10 @@ async function autoApprove(req, res) {
   const { prompt, params, session } = details;
   let result;
   if (prompt.name === 'login') {
-    result = { login: { accountId: 'alice' } };
+    const user = params.login_hint === undefined ? 'alice' : String(params.login_hint);
+    // Plain test user names only: a malformed hint fails the login (500) instead of logging in someone else.
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(user)) throw new Error('login_hint must be a plain user name');
+    result = { login: { accountId: user } };
   } else {
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)

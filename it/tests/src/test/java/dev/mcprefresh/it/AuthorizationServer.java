@@ -21,13 +21,18 @@ import java.util.Map;
 /**
  * The real authorization server, node {@code oidc-provider} (pinned in it/oauth-server/package.json), on loopback.
  * Clients: {@code app} (public, 3 s access tokens), {@code app-5s} (public, 5 s, for the demo), {@code app-long} (public, 300 s),
- * {@code app-short-refresh} (3 s access tokens, 30 s refresh tokens: a server setup doctor must flag), {@code rs} (the resource
- * server's introspection credentials). Refresh tokens rotate; reuse of a rotated one revokes the grant.
+ * {@code app-short-refresh} (3 s access tokens, 30 s refresh tokens: a server setup doctor must flag), {@code app-jwt}
+ * (public, 3 s; tokens asked for with a {@code resource} are RFC 9068 JWTs carrying {@code iss} and {@code sub}, which
+ * the provider cannot introspect: the bearer gate verifies them with the provider's JWKS), {@code rs} (the resource
+ * server's introspection credentials). Refresh tokens rotate; reuse of a rotated one revokes the grant. Users: any
+ * plain name, chosen by the login's {@code login_hint} ("alice" by default).
  */
 final class AuthorizationServer implements AutoCloseable {
     static final String REDIRECT = "http://127.0.0.1/callback";
     static final String RS_CLIENT = "rs";
     static final String RS_SECRET = "rs-secret-for-loopback-tests-only";
+    /** The public client whose resource-bound access tokens are JWTs. */
+    static final String JWT_CLIENT = "app-jwt";
 
     private final ForkedProcess process;
     final String issuer;
@@ -52,6 +57,7 @@ final class AuthorizationServer implements AutoCloseable {
         Files.writeString(config, "{\"clients\":["
                 + publicClient("app", 3) + "," + publicClient("app-5s", 5) + "," + publicClient("app-long", 300) + ","
                 + publicClient("app-short-refresh", 3).replace("}", ",\"x_refresh_token_ttl\":30}") + ","
+                + publicClient(JWT_CLIENT, 3).replace("}", ",\"x_access_token_format\":\"jwt\"}") + ","
                 + "{\"client_id\":\"" + RS_CLIENT + "\",\"client_secret\":\"" + RS_SECRET
                 + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]}]"
                 + (scopes == null ? "" : ",\"scopes\":[\"" + String.join("\",\"", scopes) + "\"]") + "}");
@@ -68,22 +74,41 @@ final class AuthorizationServer implements AutoCloseable {
                 + "\"redirect_uris\":[\"" + REDIRECT + "\"],\"x_access_token_ttl\":" + accessTtl + "}";
     }
 
-    record Tokens(String accessToken, String refreshToken) {
+    /** {@code idToken}: the OpenID ID token of the login (scope openid), null when none was issued. */
+    record Tokens(String accessToken, String refreshToken, String idToken) {
     }
 
     /**
      * Authorization code + PKCE S256 as a browser would do it: the provider's own endpoints, with the login and
-     * consent pages answered by the server's auto-approve interaction (see server.mjs).
+     * consent pages answered by the server's auto-approve interaction (see server.mjs), as the user "alice".
      */
     Tokens login(String clientId) throws Exception {
+        return login(clientId, null, null);
+    }
+
+    /**
+     * The same login as {@code user} (sent as {@code login_hint}; null for the default "alice"), with the access
+     * token bound to {@code resource} (RFC 8707; null for none): oidc-provider needs the resource in the authorization
+     * request and again in the code exchange, else it issues an opaque token for its own userinfo endpoint. With a
+     * resource the scope {@code mcp} (the resource's scope) is asked for as well.
+     */
+    Tokens login(String clientId, String user, String resource) throws Exception {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        URI start = URI.create(issuer + "/auth?" + form(Map.of("client_id", clientId, "response_type", "code",
-                "redirect_uri", REDIRECT, "scope", "openid offline_access", "prompt", "consent",
-                "code_challenge", challenge, "code_challenge_method", "S256", "state", "it")));
+        Map<String, String> authorize = new java.util.LinkedHashMap<>(Map.of("client_id", clientId,
+                "response_type", "code", "redirect_uri", REDIRECT,
+                "scope", resource == null ? "openid offline_access" : "openid offline_access mcp", "prompt", "consent",
+                "code_challenge", challenge, "code_challenge_method", "S256", "state", "it"));
+        if (user != null) {
+            authorize.put("login_hint", user);
+        }
+        if (resource != null) {
+            authorize.put("resource", resource);
+        }
+        URI start = URI.create(issuer + "/auth?" + form(authorize));
         String code = null;
         for (String kv : approve(start, REDIRECT).getRawQuery().split("&")) {
             if (kv.startsWith("code=")) {
@@ -93,9 +118,26 @@ final class AuthorizationServer implements AutoCloseable {
         if (code == null) {
             throw new AssertionError("no authorization code after the login redirects");
         }
-        Map<String, Object> t = postForm("/token", Map.of("grant_type", "authorization_code", "code", code,
-                "redirect_uri", REDIRECT, "client_id", clientId, "code_verifier", verifier));
-        return new Tokens((String) t.get("access_token"), (String) t.get("refresh_token"));
+        Map<String, String> exchange = new java.util.LinkedHashMap<>(Map.of("grant_type", "authorization_code",
+                "code", code, "redirect_uri", REDIRECT, "client_id", clientId, "code_verifier", verifier));
+        if (resource != null) {
+            exchange.put("resource", resource);
+        }
+        Map<String, Object> t = postForm("/token", exchange);
+        return new Tokens((String) t.get("access_token"), (String) t.get("refresh_token"), (String) t.get("id_token"));
+    }
+
+    /**
+     * One refresh_token grant as a client would send it (public client; {@code resource} null for none): the raw
+     * token response. Note that it rotates the refresh token.
+     */
+    Map<String, Object> refresh(String clientId, String refreshToken, String resource) throws Exception {
+        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("grant_type", "refresh_token",
+                "refresh_token", refreshToken, "client_id", clientId));
+        if (resource != null) {
+            form.put("resource", resource);
+        }
+        return postForm("/token", form);
     }
 
     /**

@@ -37,6 +37,23 @@ final class ClientRun implements AutoCloseable {
     /** The full form: {@code java} is the JVM the app runs on. */
     static ClientRun start(Path java, String sdk, String mode, String baseUrl, String staticToken, Path store,
             int calls, long intervalMillis, Path workDir, java.util.function.Consumer<String> echo) throws Exception {
+        return start(java, sdk, "ClientApp", mode, baseUrl, staticToken, store, calls, intervalMillis, workDir, echo,
+                List.of());
+    }
+
+    /**
+     * Another app of the module built on the same loop ({@code app}: its class name in {@link ItEnv#APP_PACKAGE}),
+     * with {@code extraArgs} after the usual five.
+     */
+    static ClientRun start(String sdk, String app, String mode, String baseUrl, String staticToken, Path store,
+            int calls, long intervalMillis, Path workDir, List<String> extraArgs) throws Exception {
+        return start(ItEnv.java(), sdk, app, mode, baseUrl, staticToken, store, calls, intervalMillis, workDir,
+                line -> { }, extraArgs);
+    }
+
+    private static ClientRun start(Path java, String sdk, String app, String mode, String baseUrl, String staticToken,
+            Path store, int calls, long intervalMillis, Path workDir, java.util.function.Consumer<String> echo,
+            List<String> extraArgs) throws Exception {
         Path tokenFile = Files.createTempFile(workDir, "static-token", ".txt");
         Files.writeString(tokenFile, staticToken);
         List<String> cmd = new ArrayList<>();
@@ -49,9 +66,10 @@ final class ClientRun implements AutoCloseable {
             cmd.addAll(List.of("-jar", ItEnv.executableJar(sdk.substring(0, sdk.length() - EXECUTABLE_JAR.length()))
                     .toString()));
         } else {
-            cmd.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + ".ClientApp"));
+            cmd.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + "." + app));
         }
         cmd.addAll(List.of(mode, baseUrl, String.valueOf(calls), String.valueOf(intervalMillis), tokenFile.toString()));
+        cmd.addAll(extraArgs);
         String name = "client-" + sdk + "-" + mode + (store != null ? "-agent" : "-plain");
         return new ClientRun(ForkedProcess.start(name, cmd, workDir, echo));
     }

@@ -56,10 +56,20 @@ final class KeepAliveScenario {
 
     static AgentCli.Result seed(Path dir, String mcpUrl, String clientId, String refreshToken, Path store)
             throws Exception {
+        return seed(dir, mcpUrl, clientId, refreshToken, store, null);
+    }
+
+    /** {@code resource}: the RFC 8707 resource the grant is bound to, sent with every refresh; null for none. */
+    static AgentCli.Result seed(Path dir, String mcpUrl, String clientId, String refreshToken, Path store,
+            String resource) throws Exception {
         Path rt = dir.resolve("refresh-token.txt");
         Files.writeString(rt, refreshToken);
-        AgentCli.Result add = AgentCli.run(dir, "add", mcpUrl, "--client-id", clientId, "--refresh-token-file",
-                rt.toString(), "--store", store.toString());
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("add", mcpUrl, "--client-id",
+                clientId, "--refresh-token-file", rt.toString(), "--store", store.toString()));
+        if (resource != null) {
+            args.addAll(java.util.List.of("--resource", resource));
+        }
+        AgentCli.Result add = AgentCli.run(dir, args.toArray(new String[0]));
         assertEquals(0, add.exitCode(), add.output());
         assertTrue(add.output().contains("token endpoint: "), "the token endpoint is discovered: " + add.output());
         return add;

@@ -21,7 +21,10 @@ final class McpServerProcess implements AutoCloseable {
         return start(sdk, transport, as, workDir, List.of());
     }
 
-    /** {@code jvmOptions}: e.g. {@code -Dit.gate.cacheIntrospection=true} for the throughput benchmark. */
+    /**
+     * {@code jvmOptions}: e.g. {@code -Dit.gate.cacheIntrospection=true} for the throughput benchmark,
+     * {@code -Dit.gate.foreignPort=N} for the gate's {@code /cross-origin-redirect/mcp} (see BearerGate).
+     */
     static McpServerProcess start(String sdk, String transport, AuthorizationServer as, Path workDir,
             List<String> jvmOptions) throws Exception {
         Path secret = workDir.resolve("rs-secret");
@@ -43,9 +46,29 @@ final class McpServerProcess implements AutoCloseable {
      * of a test does not pay for a cold server JVM: a short-lived token must not die while the server warms up.
      */
     private void warmUp() throws Exception {
-        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(mcpUrl))
-                .header("Authorization", "Bearer warm-up").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        // An opaque token warms the introspection path, a (badly signed) JWT the local check and its JWKS fetch.
+        for (String token : List.of("warm-up", WARM_UP_JWT)) {
+            java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(mcpUrl)).header("Authorization", "Bearer " + token)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    /** Header {"alg":"RS256","typ":"at+jwt"}, claims {}, a one-byte signature. */
+    private static final String WARM_UP_JWT = "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9.e30.AA";
+
+    /** The bearer gate's counters (accepted, rejected, wrongUser, userChecked, redirects, ...). */
+    long gateStat(String name) throws Exception {
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/test/stats")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        Long n = dev.mcprefresh.core.json.Json.number(dev.mcprefresh.core.json.Json.parseObject(r.body()), name);
+        if (n == null) {
+            throw new AssertionError("the gate has no counter " + name + ": " + new String(r.body(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return n;
     }
 
     String output() {

@@ -45,7 +45,8 @@ class WebClientSessionTest {
     @MethodSource("webClientApps")
     void expiredStaticTokenFailsWithoutAgentAndIsRefreshedWithIt(String app, String serverSdk, String transport,
             String mode) throws Exception {
-        KeepAliveScenario.run(servers.as, servers.mcp(serverSdk, transport), app, mode, servers.work,
-                "WebClient requests to ");
+        McpServerProcess server = servers.mcp(serverSdk, transport);
+        KeepAliveScenario.run(servers.as, server, app, mode, servers.work,
+                "Spring WebClient MCP transport to " + server.baseUrl);
     }
 }
