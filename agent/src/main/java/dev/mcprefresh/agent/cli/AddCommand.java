@@ -91,10 +91,22 @@ final class AddCommand {
                 .clientSecret(secret).authMethod(method).resource(a.get("resource")).scope(a.get("scope"))
                 .refreshToken(refreshToken).updatedAt(Instant.now()).build();
 
+        TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC());
+        // Whose grant: asked before the check refresh, which may rotate the file's refresh token: from then on
+        // nothing may stand between the answer and the store.
+        record = StoredEntries.withIdentity(record, introspection, tokens);
+        TokenStore store = Cli.store(a, settings);
+        if (a.has("replace-corrupt-store")) {
+            java.nio.file.Path backup = store.setAsideIfCorrupt();
+            if (backup != null) {
+                out.println("the unreadable store was moved aside to " + backup);
+            }
+        }
         if (!a.has("no-verify")) {
             try {
+                store.read(); // a store that cannot be read is said before the refresh token is used up
                 Instant at = Instant.now();
-                TokenResponse r = new TokenEndpointClient(http, Clock.systemUTC()).refresh(record);
+                TokenResponse r = tokens.refresh(record);
                 record = r.applyTo(record, at);
                 out.println("verified: the token endpoint issued an access token"
                         + (r.expiresAt() != null ? " valid for " + Duration.between(at, r.expiresAt()).toSeconds() + " s"
@@ -107,15 +119,7 @@ final class AddCommand {
                 return 1;
             }
         }
-        record = StoredEntries.withIdentity(record, introspection, new TokenEndpointClient(http, Clock.systemUTC()));
-        TokenStore store = Cli.store(a, settings);
-        if (a.has("replace-corrupt-store")) {
-            java.nio.file.Path backup = store.setAsideIfCorrupt();
-            if (backup != null) {
-                out.println("the unreadable store was moved aside to " + backup);
-            }
-        }
-        TokenRecord stored = StoredEntries.save(store, record);
+        TokenRecord stored = StoredEntries.save(store, record, out::println);
         out.println("stored credentials for " + url + " as " + StoredEntries.describe(stored.identity()) + " in "
                 + store.path() + (stored.subject() == null
                         ? " (the token endpoint did not say whose tokens these are: an app's own token for this server"

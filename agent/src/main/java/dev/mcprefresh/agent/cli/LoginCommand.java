@@ -114,7 +114,7 @@ final class LoginCommand {
                 }
             }
             TokenRecord record = StoredEntries.save(store, StoredEntries.withIdentity(response.applyTo(client, at),
-                    meta.introspectionEndpoint(), tokens));
+                    meta.introspectionEndpoint(), tokens), out::println);
             out.println("logged in as " + StoredEntries.describe(record.identity()) + ": stored credentials for " + url
                     + " (client " + record.clientId() + ") in " + store.path());
             out.println("access token valid for " + (record.expiresAt() == null ? "an unstated time"

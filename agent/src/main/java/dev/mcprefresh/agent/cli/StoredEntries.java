@@ -9,6 +9,7 @@ import dev.mcprefresh.core.store.TokenStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How commands find and save store entries by server URL and identity: {@code --identity} names one by subject or
@@ -38,20 +39,43 @@ final class StoredEntries {
     }
 
     /**
-     * Stores {@code record} as its identity's entry: the existing entry of the same user on that server keeps its id
-     * and is updated; otherwise a new entry is added beside the others. Returns what was stored.
+     * Stores {@code record}, a new grant from a login or add, as its identity's entry, and returns what was stored.
+     * The same user's entry on that server is updated in place (keeping its id); another user's is never touched.
+     * When the server names no user, a login cannot be told from another user's: it updates the server's entry whose
+     * user is unknown too, and {@code note} says so (running apps keep their own tokens until restarted, since they
+     * never adopt a new grant of an unnamed user). A named user takes over the server's only unnamed entry (an entry
+     * from before identities were stored). Otherwise a new entry is added beside the others.
      */
-    static TokenRecord save(TokenStore store, TokenRecord record) {
+    static TokenRecord save(TokenStore store, TokenRecord record, Consumer<String> note) {
         return store.update(contents -> {
             TokenRecord existing = contents.find(record.serverUrl(), record.identity());
+            if (existing == null && record.subject() != null) {
+                List<TokenRecord> unnamed = new ArrayList<>();
+                for (TokenRecord r : contents.forServer(record.serverUrl())) {
+                    if (r.subject() == null) {
+                        unnamed.add(r);
+                    }
+                }
+                if (unnamed.size() == 1) {
+                    existing = unnamed.get(0);
+                    note.accept("this login took over the earlier entry for " + record.serverUrl()
+                            + " whose user was not recorded");
+                }
+            } else if (existing != null && record.subject() == null) {
+                note.accept("the authorization server does not say whose tokens these are, so this replaced the"
+                        + " earlier entry for " + record.serverUrl() + " whose user was not named either (to keep"
+                        + " several users of one server apart, give each its own --store); apps already running keep"
+                        + " their own tokens until restarted");
+            }
             TokenRecord toStore;
             if (existing != null) {
-                toStore = record.toBuilder().id(existing.id()).build(); // the same user's entry, updated in place
+                toStore = record.toBuilder().id(existing.id()).newGrant().build(); // updated in place
             } else {
                 // A new entry: its id comes from its server and identity, and never takes another entry's place.
-                toStore = record.toBuilder().id(null).build();
+                toStore = record.toBuilder().id(null).newGrant().build();
                 for (int n = 2; contents.get(toStore.id()) != null; n++) {
-                    toStore = record.toBuilder().id(record.toBuilder().id(null).build().id() + "-" + n).build();
+                    toStore = record.toBuilder().id(record.toBuilder().id(null).build().id() + "-" + n).newGrant()
+                            .build();
                 }
             }
             contents.put(toStore);

@@ -28,10 +28,10 @@ class StoredEntriesTest {
     @Test
     void aLoginAddsOrUpdatesItsOwnIdentitysEntryAndNeverReplacesAnothers() {
         TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
-        TokenRecord alice = StoredEntries.save(store, login("alice", "rt-a1"));
-        TokenRecord bob = StoredEntries.save(store, login("bob", "rt-b1"));
+        TokenRecord alice = StoredEntries.save(store, login("alice", "rt-a1"), note -> { });
+        TokenRecord bob = StoredEntries.save(store, login("bob", "rt-b1"), note -> { });
         assertEquals(2, store.read().forServer(URL).size());
-        TokenRecord alice2 = StoredEntries.save(store, login("alice", "rt-a2"));
+        TokenRecord alice2 = StoredEntries.save(store, login("alice", "rt-a2"), note -> { });
         assertEquals(alice.id(), alice2.id(), "the same user's entry is updated in place");
         assertEquals(2, store.read().forServer(URL).size());
         assertEquals("rt-a2", store.read().get(alice.id()).refreshToken());
@@ -41,13 +41,31 @@ class StoredEntriesTest {
     @Test
     void commandsPickAnIdentityByNameOrTheOnlyOne() {
         TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
-        StoredEntries.save(store, login("alice", "rt-a"));
+        StoredEntries.save(store, login("alice", "rt-a"), note -> { });
         assertEquals("alice", StoredEntries.pick(store.read(), URL, null, "logout").subject());
-        StoredEntries.save(store, login("bob", "rt-b"));
+        StoredEntries.save(store, login("bob", "rt-b"), note -> { });
         Args.UsageException e = assertThrows(Args.UsageException.class,
                 () -> StoredEntries.pick(store.read(), URL, null, "logout"));
         assertTrue(e.getMessage().contains("alice") && e.getMessage().contains("--identity"), e.getMessage());
         assertEquals("bob", StoredEntries.pick(store.read(), URL, "bob", "logout").subject());
         assertNull(StoredEntries.pick(store.read(), URL, "carol", "logout"));
+    }
+
+    @Test
+    void anUnnamedLoginUpdatesTheUnnamedEntryAndSaysSoAndANamedOneTakesItOver() {
+        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        TokenRecord first = StoredEntries.save(store, login(null, "rt-1"), notes::add);
+        assertTrue(notes.isEmpty());
+        TokenRecord second = StoredEntries.save(store, login(null, "rt-2"), notes::add);
+        assertEquals(first.id(), second.id());
+        assertTrue(!first.grant().equals(second.grant()), "a new grant, which running apps do not take up");
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).contains("does not say whose tokens these are"), notes.get(0));
+        TokenRecord alice = StoredEntries.save(store, login("alice", "rt-3"), notes::add);
+        assertEquals(first.id(), alice.id(), "the entry from before identities were stored is taken over");
+        assertEquals(1, store.read().forServer(URL).size());
+        StoredEntries.save(store, login("bob", "rt-4"), notes::add);
+        assertEquals(2, store.read().forServer(URL).size());
     }
 }

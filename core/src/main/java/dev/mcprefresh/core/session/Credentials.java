@@ -56,6 +56,7 @@ public final class Credentials {
     private volatile boolean warnedFreshTokenRejected;
     /** The configuration error last said (one ERROR per distinct error, not one per attempt). */
     private volatile String misconfigurationSaid;
+    private volatile boolean replacedSaid;
     /** A refreshed record the store could not save, and the refresh token it was rotated from (see {@link #reconcile}). */
     private volatile TokenRecord unsaved;
     private volatile String unsavedRotatedFrom;
@@ -230,6 +231,9 @@ public final class Credentials {
                 if (!onDisk.identity().sameUser(stale.record.identity()) && stale.record.subject() != null) {
                     return RefreshOutcome.failed("the store entry for " + logged + " now names another user", false);
                 }
+                if (!sameGrant(onDisk, stale.record)) {
+                    return RefreshOutcome.replaced();
+                }
                 TokenState disk = new TokenState(onDisk, skew);
                 long now = clock.millis();
                 // An early refresh may keep any token not yet due; a request waiting for a token (expired or
@@ -245,16 +249,13 @@ public final class Credentials {
                 try {
                     // Between the server rotating the refresh token and our fsync, a crash loses the new one:
                     // load the writer's classes now so that window holds no class loading.
+                    // A store that can never be written (a symbolic link) is said before a rotation is spent on it.
                     store.warmUpWriter();
                     Instant at = clock.instant();
                     TokenResponse response = tokenClient.refresh(onDisk);
-                    TokenRecord updated = response.applyTo(onDisk, at);
-                    String answeredFor = response.identity().subject();
-                    if (answeredFor != null && onDisk.subject() != null && !answeredFor.equals(onDisk.subject())) {
-                        return anotherUsersTokens(contents, onDisk, response);
-                    }
-                    answered[0] = updated;
                     answered[1] = onDisk;
+                    TokenRecord updated = response.applyTo(onDisk, at);
+                    answered[0] = updated;
                     // Written and fsync'd before anyone uses the new token: a process that exits right after its
                     // request cannot take the only copy of a rotated refresh token with it.
                     contents.put(updated);
@@ -262,7 +263,9 @@ public final class Credentials {
                 } catch (TokenEndpointException e) {
                     if (e.rotatedRefreshToken() != null) {
                         // An unusable answer that still rotated the refresh token: the old one may be dead now.
-                        contents.put(onDisk.toBuilder().refreshToken(e.rotatedRefreshToken()).build());
+                        answered[1] = onDisk;
+                        answered[0] = onDisk.toBuilder().refreshToken(e.rotatedRefreshToken()).build();
+                        contents.put(answered[0]);
                     }
                     if (e.needsLogin() && early && disk.usableAt(clock.millis())) {
                         // Some servers refuse to refresh a token that is still valid: not a dead grant yet.
@@ -282,16 +285,23 @@ public final class Credentials {
                 unsaved = null; // written back, or superseded by what the store now holds
                 unsavedRotatedFrom = null;
             }
-        } catch (StoreException e) {
-            if (answered[0] != null && new TokenState(answered[0], skew).header != null) {
+        } catch (RuntimeException e) {
+            String why = e instanceof StoreException ? e.getMessage() : e.getClass().getSimpleName();
+            if (answered[0] != null) {
                 // The server has answered and may have rotated the refresh token: memory is the only copy left, and
                 // the one the next refresh presents (the store's is superseded: reuse detection would end the grant).
                 keepUnsaved(answered[0], answered[1]);
-                Log.warn("the new token for " + logged + " could not be saved (" + e.getMessage() + "); this"
+                Log.warn("the new token for " + logged + " could not be saved (" + why + "); this"
                         + " process goes on with it and writes it back when the store can be written again; other"
                         + " processes sharing the store may need a new login if the server rotated the refresh token");
-                resetBackoff();
-                return new TokenState(answered[0], skew);
+                TokenState kept = new TokenState(answered[0], skew);
+                if (kept.header != null && !kept.header.equals(stale.header)) {
+                    resetBackoff();
+                    return kept;
+                }
+            }
+            if (!(e instanceof StoreException)) {
+                throw e;
             }
             outcome = RefreshOutcome.failed(e.getMessage(), false);
         }
@@ -320,12 +330,14 @@ public final class Credentials {
         unsaved = answer;
     }
 
-    /** The server answered with tokens of another user than the entry's: never used, never stored. */
-    private RefreshOutcome anotherUsersTokens(StoreContents contents, TokenRecord onDisk, TokenResponse response) {
-        String reason = "the authorization server answered the refresh with tokens of another user ("
-                + response.identity().label() + " instead of " + onDisk.identity().label() + ")";
-        contents.put(onDisk.toBuilder().needsLogin(true, reason).build());
-        return RefreshOutcome.rejected(reason);
+    /**
+     * Whether the store still holds the grant this object refreshes. A login or add makes a new grant; it is taken up
+     * only when both name the same user, since a server that names no user cannot tell a re-login from another
+     * user's login, and a running transport never changes identity.
+     */
+    private static boolean sameGrant(TokenRecord onDisk, TokenRecord mine) {
+        return java.util.Objects.equals(onDisk.grant(), mine.grant())
+                || onDisk.subject() != null && onDisk.subject().equals(mine.subject());
     }
 
     private TokenState apply(RefreshOutcome outcome, TokenState stale) {
@@ -352,6 +364,16 @@ public final class Credentials {
                     Log.warn("the token response for " + logged + " had no refresh_token");
                 }
                 return state;
+            case REPLACED:
+                if (!replacedSaid) {
+                    replacedSaid = true;
+                    Log.warn("the store entry for " + logged + " was replaced by a new login whose user the"
+                            + " authorization server does not name; this running app goes on with its own tokens"
+                            + " until it is restarted (it never takes up another grant it cannot tell is the same"
+                            + " user's)");
+                }
+                backOffQuietly();
+                return null;
             case MISCONFIGURED:
                 if (!outcome.message.equals(misconfigurationSaid)) {
                     misconfigurationSaid = outcome.message;
@@ -412,7 +434,7 @@ public final class Credentials {
     }
 
     private static final class RefreshOutcome {
-        enum Kind { ADOPTED, REFRESHED, REJECTED, DEFERRED, MISCONFIGURED, FAILED }
+        enum Kind { ADOPTED, REFRESHED, REJECTED, DEFERRED, MISCONFIGURED, REPLACED, FAILED }
 
         final Kind kind;
         final TokenRecord record;
@@ -438,6 +460,10 @@ public final class Credentials {
 
         static RefreshOutcome rejected(String message) {
             return new RefreshOutcome(Kind.REJECTED, null, message, true, false);
+        }
+
+        static RefreshOutcome replaced() {
+            return new RefreshOutcome(Kind.REPLACED, null, null, false, false);
         }
 
         static RefreshOutcome misconfigured(String message) {

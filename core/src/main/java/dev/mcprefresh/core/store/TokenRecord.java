@@ -26,7 +26,7 @@ public final class TokenRecord {
     /** How many fingerprints of issued access tokens an entry keeps (an app may hold one from a while ago). */
     static final int ISSUED_KEPT = 16;
     private static final Set<String> KNOWN = Set.of("server_url", "issuer", "subject", "display_name",
-            "issued_tokens", "token_endpoint", "client_id", "client_secret",
+            "issued_tokens", "grant", "token_endpoint", "client_id", "client_secret",
             "token_endpoint_auth_method", "resource", "scope", "access_token", "expires_at", "refresh_token",
             "refresh_expires_at", "needs_login", "needs_login_reason", "updated_at");
 
@@ -36,6 +36,7 @@ public final class TokenRecord {
     private final String subject;
     private final String displayName;
     private final List<String> issuedTokens;
+    private final String grant;
     private final String tokenEndpoint;
     private final String clientId;
     private final String clientSecret;
@@ -58,6 +59,7 @@ public final class TokenRecord {
         this.displayName = b.displayName;
         this.id = b.id != null ? b.id : TokenFingerprint.id(b.serverUrl, b.issuer, b.subject);
         this.issuedTokens = b.issuedTokens;
+        this.grant = b.grant;
         this.tokenEndpoint = b.tokenEndpoint;
         this.clientId = b.clientId;
         this.clientSecret = b.clientSecret;
@@ -88,6 +90,7 @@ public final class TokenRecord {
         b.subject = subject;
         b.displayName = displayName;
         b.issuedTokens = issuedTokens;
+        b.grant = grant;
         b.tokenEndpoint = tokenEndpoint;
         b.clientId = clientId;
         b.clientSecret = clientSecret;
@@ -136,6 +139,7 @@ public final class TokenRecord {
         b.issuer = Json.string(o, "issuer");
         b.subject = Json.string(o, "subject");
         b.displayName = Json.string(o, "display_name");
+        b.grant = Json.string(o, "grant");
         List<Object> issued = Json.array(o, "issued_tokens");
         if (issued != null) {
             List<String> fingerprints = new ArrayList<>();
@@ -191,6 +195,7 @@ public final class TokenRecord {
         putIfSet(o, "issuer", issuer);
         putIfSet(o, "subject", subject);
         putIfSet(o, "display_name", displayName);
+        putIfSet(o, "grant", grant);
         putIfSet(o, "token_endpoint", tokenEndpoint);
         putIfSet(o, "client_id", clientId);
         putIfSet(o, "client_secret", clientSecret);
@@ -225,6 +230,11 @@ public final class TokenRecord {
     public String subject() { return subject; }
     /** Fingerprints ({@link TokenFingerprint}) of the access tokens this entry held, newest first. */
     public List<String> issuedTokens() { return issuedTokens; }
+    /**
+     * Which login or add made this entry's grant: a new one each time tokens come from a login rather than a refresh.
+     * Null for entries older than this field.
+     */
+    public String grant() { return grant; }
     /** Whether {@code accessToken} is this entry's current token or one it held before. */
     public boolean issued(String accessToken, String fingerprint) {
         return accessToken.equals(this.accessToken) || issuedTokens.contains(fingerprint);
@@ -266,6 +276,7 @@ public final class TokenRecord {
         private String subject;
         private String displayName;
         private List<String> issuedTokens = List.of();
+        private String grant;
         private String tokenEndpoint;
         private String clientId;
         private String clientSecret;
@@ -281,6 +292,13 @@ public final class TokenRecord {
         private Instant updatedAt;
         private Map<String, Object> unknown = Collections.emptyMap();
 
+        /** Marks the tokens as coming from a new login or add, not from a refresh of the grant the entry had. */
+        public Builder newGrant() {
+            byte[] random = new byte[8];
+            new java.security.SecureRandom().nextBytes(random);
+            grant = java.util.HexFormat.of().formatHex(random);
+            return this;
+        }
         /** Keeps an existing entry's id: an update of that entry, not a new one. */
         public Builder id(String v) { id = v; return this; }
         public Builder issuer(String v) { issuer = v; return this; }

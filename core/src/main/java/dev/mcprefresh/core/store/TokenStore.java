@@ -251,8 +251,15 @@ public final class TokenStore {
         }
     }
 
-    /** Serialises a small document once, so the first real write needs no class loading. */
+    /**
+     * Checks that the store can be written, and serialises a small document once so the first real write needs no
+     * class loading. Called under the lock, before a token request.
+     */
     public void warmUpWriter() {
+        if (Files.isSymbolicLink(path)) {
+            // Found before the token request: a refresh whose answer could never be saved would spend a rotation.
+            throw new StoreException("token store " + path + " is a symbolic link; refusing to write secrets through it");
+        }
         if (!writerWarm) {
             Json.write(Map.of("format", (long) FORMAT));
             writerWarm = true;

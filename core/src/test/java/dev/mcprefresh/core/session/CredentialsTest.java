@@ -175,18 +175,20 @@ class CredentialsTest {
         assertEquals("rt-0", new TokenStore(elsewhere, Duration.ofSeconds(5)).read().soleEntry(URL).refreshToken(),
                 "the store still holds the superseded refresh token");
 
-        // Still unwritable: the next refresh presents the rotated token from memory.
-        assertEquals("Bearer at-2", c.onUnauthorized("Bearer at-1").get(5, TimeUnit.SECONDS));
-        assertTrue(as.requests.get(1).body().contains("refresh_token=rt-1"), as.requests.get(1).body());
+        // Still unwritable: no refresh is spent on a store that cannot keep its answer.
+        assertNull(c.onUnauthorized("Bearer at-1").get(5, TimeUnit.SECONDS));
+        assertEquals(1, as.hits("/token"));
+        assertEquals("Bearer at-1", c.header(), "the in-memory token goes on being used");
 
-        // Writable again: the next refresh presents rt-2 and the store ends up with the newest tokens.
+        // Writable again: the next refresh presents rt-1 from memory, never rt-0, and the store ends up current.
         Files.delete(file);
         Files.move(elsewhere, file);
-        assertEquals("Bearer at-3", c.onUnauthorized("Bearer at-2").get(5, TimeUnit.SECONDS));
-        assertTrue(as.requests.get(2).body().contains("refresh_token=rt-2"), as.requests.get(2).body());
+        Thread.sleep(1100); // past the back-off
+        assertEquals("Bearer at-2", c.onUnauthorized("Bearer at-1").get(5, TimeUnit.SECONDS));
+        assertTrue(as.requests.get(1).body().contains("refresh_token=rt-1"), as.requests.get(1).body());
         assertFalse(as.requests.stream().skip(1).anyMatch(r -> r.body().contains("refresh_token=rt-0")),
                 "the superseded refresh token is never presented again");
-        assertEquals("rt-3", store.read().soleEntry(URL).refreshToken());
+        assertEquals("rt-2", store.read().soleEntry(URL).refreshToken());
     }
 
     @Test
@@ -221,6 +223,57 @@ class CredentialsTest {
         assertEquals(2, store.read().forServer(URL).size());
         assertTrue(store.read().records().stream().anyMatch(r -> "rt-other".equals(r.refreshToken())),
                 "the other identity's entry is untouched");
+    }
+
+    /**
+     * A server that names no user cannot tell a re-login from another user's login: a running transport never takes
+     * up the new grant (it would change the identity of a running connection), and says so once.
+     */
+    @Test
+    void aNewLoginOfAnUnnamedUserIsNeverTakenUpByARunningApp() throws Exception {
+        rotatingEndpoint(0);
+        TokenStore store = store();
+        Instant now = Instant.now();
+        TokenRecord first = TokenRecord.builder(URL).tokenEndpoint(as.base() + "/token").clientId("c")
+                .accessToken("at-first").expiresAt(now.plusSeconds(3600)).updatedAt(now).refreshToken("rt-first")
+                .newGrant().build();
+        store.update(contents -> {
+            contents.put(first);
+            return null;
+        });
+        Credentials c = credentials(store, first);
+        store.update(contents -> { // `login` again, by whoever: same entry, a new grant
+            contents.put(first.toBuilder().accessToken("at-other").refreshToken("rt-other").updatedAt(Instant.now())
+                    .newGrant().build());
+            return null;
+        });
+        try (dev.mcprefresh.core.LogCapture log = new dev.mcprefresh.core.LogCapture(dev.mcprefresh.core.log.Log.Level.INFO)) {
+            assertNull(c.onUnauthorized("Bearer at-first").get(5, TimeUnit.SECONDS), "not adopted");
+            assertEquals(0, as.hits("/token"), "and the new grant's refresh token is not used either");
+            assertEquals(1, log.lines("WARN").size(), log.text());
+            assertTrue(log.text().contains("replaced by a new login"), log.text());
+        }
+    }
+
+    @Test
+    void aNewLoginOfTheSameNamedUserIsTakenUpByARunningApp() throws Exception {
+        TokenStore store = store();
+        Instant now = Instant.now();
+        TokenRecord alice = TokenRecord.builder(URL).subject("alice").tokenEndpoint(as.base() + "/token")
+                .clientId("c").accessToken("at-1").expiresAt(now.minusSeconds(1)).updatedAt(now.minusSeconds(61))
+                .refreshToken("rt-1").needsLogin(true, "invalid_grant").newGrant().build();
+        store.update(contents -> {
+            contents.put(alice);
+            return null;
+        });
+        Credentials c = credentials(store, alice);
+        store.update(contents -> { // alice logs in again after her grant died
+            contents.put(alice.toBuilder().accessToken("at-new").expiresAt(Instant.now().plusSeconds(3600))
+                    .updatedAt(Instant.now()).refreshToken("rt-new").needsLogin(false, null).newGrant().build());
+            return null;
+        });
+        Thread.sleep(1100); // a marked entry is looked at again at most once a second
+        assertEquals("Bearer at-new", c.freshHeader().get(5, TimeUnit.SECONDS), "recovers without a restart");
     }
 
     /** Before: a later login of another account to the same URL was adopted mid-session by every running JVM. */
