@@ -87,8 +87,9 @@ final class AddCommand {
         } else {
             CliInputs.httpUrl(tokenEndpoint, "--token-endpoint");
         }
-        TokenRecord record = TokenRecord.builder(url.toString()).issuer(issuer).tokenEndpoint(tokenEndpoint).clientId(clientId)
-                .clientSecret(secret).authMethod(method).resource(a.get("resource")).scope(a.get("scope"))
+        TokenRecord record = TokenRecord.builder(url.toString()).issuer(issuer).tokenEndpoint(tokenEndpoint)
+                .clientId(clientId).clientSecret(secret).authMethod(method).resource(a.get("resource"))
+                .scope(a.get("scope"))
                 .refreshToken(refreshToken).updatedAt(Instant.now()).build();
 
         TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC());

@@ -93,8 +93,9 @@ final class LoginCommand {
             String resource = a.has("no-resource") ? null
                     : a.has("resource") ? a.get("resource") : meta.resource() != null ? meta.resource() : url.toString();
             String scope = scope(a.get("scope"), meta);
-            TokenRecord client = TokenRecord.builder(url.toString()).issuer(meta.issuer()).tokenEndpoint(meta.tokenEndpoint())
-                    .clientId(a.get("client-id")).clientSecret(secret).authMethod(method).resource(resource)
+            TokenRecord client = TokenRecord.builder(url.toString()).issuer(meta.issuer())
+                    .tokenEndpoint(meta.tokenEndpoint()).clientId(a.get("client-id")).clientSecret(secret)
+                    .authMethod(method).resource(resource)
                     .scope(scope).build();
             Instant at = Instant.now();
             TokenResponse response;

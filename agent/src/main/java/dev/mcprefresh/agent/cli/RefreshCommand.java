@@ -58,6 +58,14 @@ final class RefreshCommand {
                 err.println("mcp-refresh refresh: no new token for " + url + " (the log line above says why)");
                 return 1;
             }
+            TokenRecord saved = store.read().get(record.id());
+            if (saved == null || !saved.sameTokens(credentials.record())) {
+                // This process ends now: a rotated refresh token that only it holds ends with it.
+                err.println("mcp-refresh refresh: the new tokens for " + url + " could not be saved in " + store.path()
+                        + " (the log line above says why); if the server rotates refresh tokens, this grant now needs"
+                        + " a new login: java -jar mcp-refresh.jar login " + url);
+                return 1;
+            }
             Instant expires = credentials.record().expiresAt();
             out.println("refreshed " + url + (expires != null
                     ? "; the new access token is valid for " + Duration.between(Instant.now(), expires).toSeconds() + " s"

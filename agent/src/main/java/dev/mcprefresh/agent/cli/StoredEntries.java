@@ -1,5 +1,6 @@
 package dev.mcprefresh.agent.cli;
 
+import dev.mcprefresh.core.log.ServerText;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.ServerMatcher;
 import dev.mcprefresh.core.store.Identity;
@@ -103,7 +104,7 @@ final class StoredEntries {
 
     /** What the entry's identity is, for output: never a token. */
     static String describe(Identity identity) {
-        return identity.label() + (identity.issuer() != null ? " at " + identity.issuer() : "");
+        return identity.label() + (identity.issuer() != null ? " at " + ServerText.safe(identity.issuer()) : "");
     }
 
     static String labels(List<TokenRecord> records) {

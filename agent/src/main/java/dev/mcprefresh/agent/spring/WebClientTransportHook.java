@@ -7,7 +7,6 @@ import dev.mcprefresh.core.log.LoggedUrl;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
@@ -19,10 +18,9 @@ import java.util.function.Supplier;
  * Runs at the entry of a Spring WebClient MCP transport builder's {@code build()}. When the store has an entry for the
  * transport's URL (the WebClient builder's base URL resolved against the transport's endpoint), the agent's exchange
  * filter, bound to that transport's {@link RequestPolicy}, is added last (closest to the wire, so it sees the headers
- * every other filter and {@code defaultHeader} set). The Streamable HTTP builder gets a copy of the app's
- * {@code WebClient.Builder} with the filter, so other clients the app builds from its builder never carry it; the SSE
- * builder holds its WebClient builder in a final field, so there the filter is added to the app's builder itself
- * (it still only ever acts on that MCP server's origin). With no store entry nothing is touched. When the app
+ * every other filter and {@code defaultHeader} set), to a copy of the app's {@code WebClient.Builder} made for that
+ * transport: other clients the app builds from its builder never carry it, and a transport builder pointed at
+ * another server starts again without it. With no store entry nothing is touched. When the app
  * already has a refresh-aware filter (Spring Security's OAuth2 filters, mcp-security), the agent stands down and says
  * so once. Never throws.
  */
@@ -47,11 +45,17 @@ public final class WebClientTransportHook implements Consumer<Object> {
     private void wire(Object transportBuilder) throws ReflectiveOperationException {
         Field field = transportBuilder.getClass().getDeclaredField("webClientBuilder");
         field.setAccessible(true);
-        Object webClientBuilder = field.get(transportBuilder);
-        if (webClientBuilder == null) {
+        Object held = field.get(transportBuilder);
+        if (held == null) {
             return;
         }
-        URI url = transportUrl(transportBuilder, webClientBuilder);
+        // A transport builder reused for another server holds the copy made for the first one: start again from a
+        // copy without any filter of ours, so the first server's tokens never follow.
+        Object clean = withoutOurFilters(held);
+        if (clean != held) {
+            field.set(transportBuilder, clean);
+        }
+        URI url = transportUrl(transportBuilder, clean);
         if (url == null) {
             Log.debug("a Spring WebClient MCP transport has no absolute URL (no base URL?); it is left as it is");
             return;
@@ -61,27 +65,44 @@ public final class WebClientTransportHook implements Consumer<Object> {
             Log.debug("no store entry for " + LoggedUrl.of(url) + "; that WebClient transport is left as it is");
             return;
         }
-        Object filter = ExchangeFilterLoader.newFilter(webClientBuilder.getClass(), policy);
+        Object filter = ExchangeFilterLoader.newFilter(clean.getClass(), policy);
         if (filter == null) {
             return; // logged by the loader
         }
-        Object target = webClientBuilder;
-        if (!Modifier.isFinal(field.getModifiers())) {
-            Method copy = webClientBuilder.getClass().getMethod("clone");
-            copy.setAccessible(true); // the builder class itself is package-private
-            target = copy.invoke(webClientBuilder);
-        }
-        Method filters = target.getClass().getMethod("filters", Consumer.class);
-        filters.setAccessible(true);
-        AddOnce add = new AddOnce(filter, LoggedUrl.of(url));
-        filters.invoke(target, add);
+        Object copy = invoke(clean, "clone");
+        AddLast add = new AddLast(filter, LoggedUrl.of(url));
+        invoke(copy, "filters", add);
         if (add.added) {
-            if (target != webClientBuilder) {
-                field.set(transportBuilder, target);
-            }
+            // The SSE builder's field is final: written here as the LangChain4j hook writes its client field, so the
+            // app's own builder (and every other client built from it) never carries the filter.
+            field.set(transportBuilder, copy);
             Log.info("Spring WebClient MCP transport to " + LoggedUrl.of(url) + " takes its tokens from the store"
                     + " entries for " + LoggedUrl.of(policy.serverUrl()));
         }
+    }
+
+    /** {@code builder}, or a copy of it without the filters this agent added to it. */
+    private static Object withoutOurFilters(Object builder) throws ReflectiveOperationException {
+        boolean[] ours = new boolean[1];
+        invoke(builder, "filters", (Consumer<List<Object>>) list -> ours[0] = list.stream().anyMatch(WebClientTransportHook::ours));
+        if (!ours[0]) {
+            return builder;
+        }
+        Object copy = invoke(builder, "clone");
+        invoke(copy, "filters", (Consumer<List<Object>>) list -> list.removeIf(WebClientTransportHook::ours));
+        return copy;
+    }
+
+    private static boolean ours(Object filter) {
+        return filter.getClass().getName().equals(ExchangeFilterLoader.FILTER);
+    }
+
+    /** A public method of the builder, whose class is package-private in Spring. */
+    private static Object invoke(Object builder, String name, Object... args) throws ReflectiveOperationException {
+        Method m = args.length == 0 ? builder.getClass().getMethod(name)
+                : builder.getClass().getMethod(name, Consumer.class);
+        m.setAccessible(true);
+        return m.invoke(builder, args);
     }
 
     /** The WebClient builder's base URL resolved against the transport's endpoint; null when not absolute. */
@@ -112,13 +133,13 @@ public final class WebClientTransportHook implements Consumer<Object> {
         return null;
     }
 
-    /** Adds the filter at the end of the builder's list unless one of ours (or a refresh-aware one) is there. */
-    private final class AddOnce implements Consumer<List<Object>> {
+    /** Adds the filter at the end of the builder's list, unless the app has a refresh-aware one there. */
+    private final class AddLast implements Consumer<List<Object>> {
         private final Object filter;
         private final String transport;
         boolean added;
 
-        AddOnce(Object filter, String transport) {
+        AddLast(Object filter, String transport) {
             this.filter = filter;
             this.transport = transport;
         }
@@ -126,10 +147,6 @@ public final class WebClientTransportHook implements Consumer<Object> {
         @Override
         public void accept(List<Object> list) {
             for (Object existing : list) {
-                String name = existing.getClass().getName();
-                if (name.equals(filter.getClass().getName())) {
-                    return; // builders are reused and cloned: once is enough
-                }
                 String provider = RefreshAwareProviders.find(existing);
                 if (provider != null) {
                     if (stoodDownFor.add(provider)) {

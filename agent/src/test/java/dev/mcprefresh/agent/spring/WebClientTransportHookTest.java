@@ -101,14 +101,28 @@ class WebClientTransportHookTest {
         assertEquals(List.of(), filters(web));
     }
 
+    /** Before: the SSE builder's filter went into the app's shared builder, so a second transport carried it too. */
     @Test
-    void anSseBuilderWhoseFieldIsFinalGetsTheFilterOnceOnItsBuilder() {
+    void anSseBuilderWhoseFieldIsFinalAlsoGetsACopyAndTheAppsBuilderStaysClean() {
         WebClient.Builder web = WebClient.builder().baseUrl("https://mcp.example");
         SseBuilder transport = new SseBuilder(web);
         WebClientTransportHook hook = hook(true);
         hook.accept(transport);
         hook.accept(transport);
-        assertEquals(List.of(ExchangeFilterLoader.FILTER), filters(web));
+        assertEquals(List.of(), filters(web), "the app's builder, shared by other clients, is untouched");
+        assertEquals(List.of(ExchangeFilterLoader.FILTER), filters(transport.webClientBuilder));
+    }
+
+    @Test
+    void aTransportBuilderPointedAtAnotherServerLosesTheFirstServersFilter() {
+        WebClient.Builder web = WebClient.builder().baseUrl("https://mcp.example");
+        StreamableBuilder transport = new StreamableBuilder(web);
+        WebClientTransportHook hook = hook(true);
+        hook.accept(transport);
+        assertEquals(List.of(ExchangeFilterLoader.FILTER), filters(transport.webClientBuilder));
+        transport.endpoint = "/jira/mcp"; // no store entry covers it
+        hook.accept(transport);
+        assertEquals(List.of(), filters(transport.webClientBuilder), "github's tokens do not follow to jira");
     }
 
     @Test

@@ -100,14 +100,22 @@ public final class AuthorizingHttpClient extends HttpClient {
         }
         // Each waiting request continues on the pool, not in a row on the one thread that did the refresh.
         Exchange<T> waiting = exchange;
-        fresh.whenCompleteAsync((h, failure) -> {
-            try {
-                waiting.start(failure == null ? h : null);
-            } catch (Throwable t) {
-                waiting.completeExceptionally(t);
-            }
-        }, continuations());
+        fresh.whenCompleteAsync((h, failure) -> startWaiting(waiting, failure == null ? h : null), continuations())
+                .whenComplete((ignored, rejected) -> {
+                    if (rejected != null && !waiting.isDone()) {
+                        // The app's executor refused the continuation (shut down, or full): go on here.
+                        startWaiting(waiting, fresh.isCompletedExceptionally() ? null : fresh.getNow(null));
+                    }
+                });
         return waiting;
+    }
+
+    private static <T> void startWaiting(Exchange<T> waiting, String header) {
+        try {
+            waiting.start(header);
+        } catch (Throwable t) {
+            waiting.completeExceptionally(t);
+        }
     }
 
     /** The credentials for a request as the app built it: decided by its own header, once per header value. */

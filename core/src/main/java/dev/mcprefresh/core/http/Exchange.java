@@ -36,6 +36,8 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
     /** What a request that was redirected or rejected (or has a push handler) needs besides. */
     private static final class Detour {
         HttpResponse.PushPromiseHandler<?> push;
+        /** The credentials whose token was rejected, kept for the replay and its outcome. */
+        Credentials credentials;
         int hops;
         boolean crossedOrigin;
         boolean replayed;
@@ -83,6 +85,9 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
     /** Sends {@code request}, with {@code token} when it goes to the own origin and no hop has left it. */
     @SuppressWarnings("unchecked")
     private void send(HttpRequest request, String token) {
+        if (isDone()) {
+            return; // the app cancelled while a token or a hop was awaited: nothing more goes out
+        }
         Detour d = detour;
         if (d != null) {
             d.redirectTo = null;
@@ -115,6 +120,7 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
                 && (d == null || !d.replayed) && Resendable.check(request)) {
             Detour kept = detour();
             kept.unauthorized = info;
+            kept.credentials = client.credentialsFor(root(request));
             return new BoundedBody<>(MAX_KEPT, bytes -> kept.unauthorizedBody = bytes);
         }
         return appHandler.apply(info);
@@ -135,24 +141,19 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
             } else if (d != null && d.unauthorized != null) {
                 replay(response, d);
             } else {
-                if (d != null && d.replayed && response.statusCode() == 401 && token() != null) {
-                    credentials().freshTokenRejected(token());
+                if (d != null && d.replayed && d.credentials != null && response.statusCode() == 401 && token() != null) {
+                    d.credentials.freshTokenRejected(token());
                 }
                 complete(response);
             }
         } catch (Throwable t) {
             Log.warn("could not continue a request to the MCP server; the app gets what the server last sent", t);
             if (failure == null && d != null && d.unauthorized != null) {
-                deliverUnauthorized(response, d);
+                deliverUnauthorized(response, d.unauthorized, d.unauthorizedBody);
             } else {
                 completeExceptionally(failure != null ? failure : t);
             }
         }
-    }
-
-    /** The credentials the request's token came from: the app's header decided them, once per header value. */
-    private Credentials credentials() {
-        return client.credentialsFor(root(hop()));
     }
 
     private static HttpRequest root(HttpRequest request) {
@@ -166,9 +167,15 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
     /** One refresh (single-flight), then the same hop once more with the new token; without one, the kept 401. */
     private void replay(HttpResponse<T> rejected, Detour d) {
         HttpRequest request = hop();
-        credentials().onUnauthorized(token()).whenComplete((fresh, failure) -> {
+        HttpResponse.ResponseInfo info = d.unauthorized; // the next send clears them: this 401 is what the app may get
+        byte[] body = d.unauthorizedBody;
+        if (d.credentials == null) {
+            deliverUnauthorized(rejected, info, body);
+            return;
+        }
+        d.credentials.onUnauthorized(token()).whenComplete((fresh, failure) -> {
             if (fresh == null || failure != null) {
-                deliverUnauthorized(rejected, d);
+                deliverUnauthorized(rejected, info, body);
                 return;
             }
             try {
@@ -176,14 +183,14 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
                 send(request, fresh);
             } catch (Throwable t) {
                 Log.warn("could not replay a rejected request; the app gets the server's 401", t);
-                deliverUnauthorized(rejected, d);
+                deliverUnauthorized(rejected, info, body);
             }
         });
     }
 
-    private void deliverUnauthorized(HttpResponse<T> kept, Detour d) {
+    private void deliverUnauthorized(HttpResponse<T> kept, HttpResponse.ResponseInfo info, byte[] body) {
         try {
-            unauthorizedForApp(kept, d).whenComplete((r, f) -> {
+            unauthorizedForApp(kept, info, body).whenComplete((r, f) -> {
                 if (f != null) {
                     completeExceptionally(f);
                 } else {
@@ -210,9 +217,10 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
     }
 
     /** The kept 401, decoded by the app's handler as if it had arrived directly. */
-    private CompletionStage<HttpResponse<T>> unauthorizedForApp(HttpResponse<T> kept, Detour d) {
-        HttpResponse.BodySubscriber<T> subscriber = appHandler.apply(d.unauthorized);
-        byte[] body = d.unauthorizedBody == null ? new byte[0] : d.unauthorizedBody;
+    private CompletionStage<HttpResponse<T>> unauthorizedForApp(HttpResponse<T> kept, HttpResponse.ResponseInfo info,
+            byte[] kept401Body) {
+        HttpResponse.BodySubscriber<T> subscriber = appHandler.apply(info);
+        byte[] body = kept401Body == null ? new byte[0] : kept401Body;
         subscriber.onSubscribe(new Flow.Subscription() {
             @Override
             public void request(long n) {

@@ -3,7 +3,6 @@ package dev.mcprefresh.core.oauth;
 import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.json.JsonException;
 import dev.mcprefresh.core.oauth.TokenEndpointException.Failure;
-import dev.mcprefresh.core.log.ServerText;
 import dev.mcprefresh.core.store.Identity;
 import dev.mcprefresh.core.store.TokenRecord;
 import java.io.IOException;
@@ -117,8 +116,7 @@ public final class TokenEndpointClient {
             return Identity.UNKNOWN;
         }
         String name = JwtClaims.string(body, "username");
-        return new Identity(JwtClaims.string(body, "iss"), ServerText.safe(subject),
-                name == null ? null : ServerText.safe(name));
+        return new Identity(JwtClaims.string(body, "iss"), subject, name); // as sent: compared exactly, shown safely
     }
 
     /** The introspection answer for an active refresh token, or null. */

@@ -112,8 +112,7 @@ public final class TokenResponse {
         if (name == null) {
             name = JwtClaims.string(claims, "email");
         }
-        return new Identity(JwtClaims.string(claims, "iss"), ServerText.safe(subject),
-                name == null ? null : ServerText.safe(name));
+        return new Identity(JwtClaims.string(claims, "iss"), subject, name); // as sent: compared exactly, shown safely
     }
 
     /**

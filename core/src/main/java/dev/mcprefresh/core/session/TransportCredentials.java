@@ -47,7 +47,9 @@ public final class TransportCredentials {
             c = choices.get(key);
         }
         if (c != null && (c.credentials != null || c.snapshot == registry.snapshot())) {
-            last = c;
+            if (last != c) {
+                last = c; // written only on a change: every request of every thread reads it
+            }
             return c.credentials;
         }
         return decide(key);

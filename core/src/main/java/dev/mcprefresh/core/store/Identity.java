@@ -1,5 +1,6 @@
 package dev.mcprefresh.core.store;
 
+import dev.mcprefresh.core.log.ServerText;
 import java.util.Objects;
 
 /**
@@ -28,12 +29,16 @@ public final class Identity {
         return subject;
     }
 
-    /** What {@code status} shows: the display name, else the subject, else "unknown identity". */
+    /**
+     * What {@code status} and log lines show: the display name, else the subject, else "unknown identity"; as
+     * printable ASCII, since both come from the server. Comparisons use the values as sent.
+     */
     public String label() {
         if (displayName != null) {
-            return subject != null && !displayName.equals(subject) ? displayName + " (" + subject + ")" : displayName;
+            return subject != null && !displayName.equals(subject)
+                    ? ServerText.safe(displayName) + " (" + ServerText.safe(subject) + ")" : ServerText.safe(displayName);
         }
-        return subject != null ? subject : "unknown identity";
+        return subject != null ? ServerText.safe(subject) : "unknown identity";
     }
 
     public String displayName() {

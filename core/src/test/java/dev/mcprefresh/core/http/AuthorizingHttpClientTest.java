@@ -207,4 +207,24 @@ class AuthorizingHttpClientTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
     }
+
+    @Test
+    void aRequestTheAppCancelsWhileItsTokenIsRefreshedNeverGoesOut() throws Exception {
+        as.route("/token", r -> {
+            Thread.sleep(500);
+            valid.add("at-slow");
+            return Reply.json(200, "{\"access_token\":\"at-slow\",\"expires_in\":3600}");
+        });
+        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        HttpClient c = DecoratedClients.of(store, TokenRecord.builder(mcp.base() + "/mcp")
+                .tokenEndpoint(as.base() + "/token").clientId("c").accessToken("expired")
+                .expiresAt(Instant.now().minusSeconds(1)).updatedAt(Instant.now().minusSeconds(61)).refreshToken("rt")
+                .build());
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> f = c.sendAsync(post(mcp.base(), "/mcp", "static"),
+                HttpResponse.BodyHandlers.ofString());
+        f.cancel(true);
+        Thread.sleep(1000);
+        assertEquals(1, as.hits("/token"));
+        assertEquals(0, mcp.hits("/mcp"), "a cancelled tool call must not reach the server later");
+    }
 }
