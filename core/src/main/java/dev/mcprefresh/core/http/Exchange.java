@@ -110,9 +110,8 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
         Detour d = detour;
         URI next = status < 400 ? Redirects.target(client.appRedirectPolicy(), request.uri(), status,
                 info.headers().firstValue("Location")) : null;
-        if (next != null && (d == null || d.hops < Redirects.MAX_HOPS)
-                && (!Redirects.keepsBody(status, request.method()) || Resendable.check(request))) {
-            detour().redirectTo = next;
+        if (next != null && (!Redirects.keepsBody(status, request.method()) || Resendable.check(request))) {
+            detour().redirectTo = next; // past the limit, the app gets the JDK's own "too many redirects"
             return HttpResponse.BodySubscribers.replacing(null);
         }
         if ((status == 401 || status == 403) && token() != null
@@ -133,6 +132,8 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
         try {
             if (failure != null) {
                 completeExceptionally(failure);
+            } else if (d != null && d.redirectTo != null && d.hops >= Redirects.MAX_HOPS) {
+                completeExceptionally(new java.io.IOException("too many redirects"));
             } else if (d != null && d.redirectTo != null) {
                 HttpRequest from = hop();
                 d.crossedOrigin |= !RequestPolicy.keepsAuthorization(from.uri(), d.redirectTo);

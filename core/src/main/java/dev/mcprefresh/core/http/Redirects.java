@@ -34,8 +34,8 @@ final class Redirects {
             return null;
         }
         String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return null;
+        if (!scheme.equals("http") && !scheme.equals("https") || to.getHost() == null) {
+            return null; // not a place the JDK's client could go either: the app gets the redirect
         }
         if (policy == HttpClient.Redirect.NORMAL && "https".equalsIgnoreCase(from.getScheme()) && scheme.equals("http")) {
             return null; // NORMAL never downgrades from HTTPS to HTTP

@@ -227,4 +227,25 @@ class AuthorizingHttpClientTest {
         assertEquals(1, as.hits("/token"));
         assertEquals(0, mcp.hits("/mcp"), "a cancelled tool call must not reach the server later");
     }
+
+    @Test
+    void aRedirectLoopEndsAsTheJdksClientEndsIt() throws Exception {
+        mcp.route("/loop", r -> new Reply(307, "", java.util.Map.of("Location", "/loop")));
+        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenRecord record = TokenRecord.builder(mcp.base() + "/").tokenEndpoint(as.base() + "/token").clientId("c")
+                .accessToken("at-0").expiresAt(Instant.now().plusSeconds(3600)).updatedAt(Instant.now())
+                .refreshToken("rt").build();
+        store.update(c -> {
+            c.put(record);
+            return null;
+        });
+        HttpClient c = DecoratedClients.builder(store, mcp.base() + "/loop",
+                HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)).build();
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> c.send(HttpRequest.newBuilder(URI.create(mcp.base() + "/loop")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()));
+        assertEquals("too many redirects", e.getMessage());
+        assertEquals(6, mcp.hits("/loop"), "the first request and five redirects, the JDK's own limit");
+        assertEquals(HttpClient.Redirect.NORMAL, c.followRedirects(), "the app still sees its own policy");
+    }
 }
