@@ -145,11 +145,7 @@ class IdentityBoundaryTest {
             login(run, secrets).finish();
             System.out.println(run.process.name() + ": A " + run.a + ", B " + run.b);
             secrets.addFromStore(store);
-            long wrongUser = server.gateStat("wrongUser") - wrongBefore;
-            assertEquals(0, wrongUser, "calls ran as the wrong user (" + wrongUser + " refused by the gate):\n"
-                    + run.output());
-            assertEquals(new MultiTenantRun.Tally(ROUNDS, 0), run.a, "alice's transport must never fail:\n"
-                    + run.output());
+            assertAliceNeverFailsAndNoCallRanAsTheWrongUser(run, wrongBefore);
             assertTrue(run.b.ok() >= 1, "bob's transport works with his own token at first: " + run.b + "\n"
                     + run.output());
             assertTrue(run.b.failed() > 0, "bob's transport fails at his own token's expiry, as without the agent: "
@@ -189,11 +185,7 @@ class IdentityBoundaryTest {
             login(run, secrets).finish();
             System.out.println(run.process.name() + ": A " + run.a + ", B " + run.b);
             secrets.addFromStore(store);
-            long wrongUser = server.gateStat("wrongUser") - wrongBefore;
-            assertEquals(0, wrongUser, "calls ran as the wrong user (" + wrongUser + " refused by the gate):\n"
-                    + run.output());
-            assertEquals(new MultiTenantRun.Tally(ROUNDS, 0), run.a, "alice's transport must never fail:\n"
-                    + run.output());
+            assertAliceNeverFailsAndNoCallRanAsTheWrongUser(run, wrongBefore);
             assertEquals(new MultiTenantRun.Tally(ROUNDS, 0), run.b, "bob's transport must never fail:\n"
                     + run.output());
             assertTrue(server.gateStat("userChecked") - checkedBefore >= 2L * ROUNDS,
@@ -259,5 +251,13 @@ class IdentityBoundaryTest {
         assertEquals(3, parts.length, "not a JWT (" + jwt.length() + " chars)");
         return Json.parseObject(new String(Base64.getUrlDecoder().decode(parts[part]), StandardCharsets.UTF_8)
                 .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void assertAliceNeverFailsAndNoCallRanAsTheWrongUser(MultiTenantRun run, long wrongBefore) throws Exception {
+        long wrongUser = server.gateStat("wrongUser") - wrongBefore;
+        assertEquals(0, wrongUser, "calls ran as the wrong user (" + wrongUser + " refused by the gate):\n"
+                + run.output());
+        assertEquals(new MultiTenantRun.Tally(ROUNDS, 0), run.a, "alice's transport must never fail:\n"
+                + run.output());
     }
 }
