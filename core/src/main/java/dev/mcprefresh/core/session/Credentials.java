@@ -5,7 +5,6 @@ import dev.mcprefresh.core.log.LoggedUrl;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.oauth.TokenEndpointException;
 import dev.mcprefresh.core.oauth.TokenResponse;
-import dev.mcprefresh.core.store.StoreContents;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,7 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * Failures never throw to the caller: they complete with null, and the caller sends the request as the app built it.
  */
 public final class Credentials {
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     private static final long NEEDS_LOGIN_RECHECK_MILLIS = 1000;
     static final long REFUSED_HOLD_MILLIS = 60_000;
 
@@ -45,9 +42,8 @@ public final class Credentials {
 
     private volatile TokenState current;
     private final AtomicReference<CompletableFuture<TokenState>> inFlight = new AtomicReference<>();
-    private volatile long retryNotBeforeMillis;
     private volatile long lastNeedsLoginCheckMillis;
-    private int consecutiveFailures; // guarded by the single refresh in flight
+    private final RefreshBackoff backoff;
     private volatile boolean warnedNoRefreshToken;
     /** The state whose early refresh the server refused: it is used until it expires, then refreshed again. */
     private volatile TokenState earlyRefreshRefusedFor;
@@ -57,9 +53,7 @@ public final class Credentials {
     /** The configuration error last said (one ERROR per distinct error, not one per attempt). */
     private volatile String misconfigurationSaid;
     private volatile boolean replacedSaid;
-    /** A refreshed record the store could not save, and the refresh token it was rotated from (see {@link #reconcile}). */
-    private volatile TokenRecord unsaved;
-    private volatile String unsavedRotatedFrom;
+    private final UnsavedRotation unsaved = new UnsavedRotation();
 
     public Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock,
             Duration skew, Executor executor) {
@@ -72,6 +66,7 @@ public final class Credentials {
         this.skew = skew;
         this.executor = executor;
         this.current = new TokenState(initial, skew);
+        this.backoff = new RefreshBackoff(clock, logged);
     }
 
     public String serverUrl() {
@@ -185,7 +180,7 @@ public final class Credentials {
                     return CompletableFuture.completedFuture(null);
                 }
                 lastNeedsLoginCheckMillis = nowMillis;
-            } else if (nowMillis < retryNotBeforeMillis) {
+            } else if (backoff.waiting(nowMillis)) {
                 return CompletableFuture.completedFuture(null); // backing off after a transient failure
             }
             CompletableFuture<TokenState> mine = new CompletableFuture<>();
@@ -220,10 +215,10 @@ public final class Credentials {
     private TokenState refreshUnderLock(TokenState stale, boolean early) {
         RefreshOutcome outcome;
         TokenRecord[] answered = new TokenRecord[2]; // the server's answer and what it replaced, should the write fail
-        TokenRecord pending = unsaved;
+        TokenRecord pending = unsaved.pending();
         try {
             outcome = store.update(contents -> {
-                TokenRecord onDisk = reconcile(contents, pending);
+                TokenRecord onDisk = unsaved.reconcile(contents, entryId, pending);
                 if (onDisk == null) {
                     return RefreshOutcome.failed("the store no longer has the entry for " + logged + " as "
                             + stale.record.identity().label(), false);
@@ -281,16 +276,13 @@ public final class Credentials {
                     return RefreshOutcome.failed(e.getMessage(), false);
                 }
             });
-            if (pending != null && unsaved == pending) {
-                unsaved = null; // written back, or superseded by what the store now holds
-                unsavedRotatedFrom = null;
-            }
+            unsaved.settled(pending); // written back, or superseded by what the store now holds
         } catch (RuntimeException e) {
             String why = e instanceof StoreException ? e.getMessage() : e.getClass().getSimpleName();
             if (answered[0] != null) {
                 // The server has answered and may have rotated the refresh token: memory is the only copy left, and
                 // the one the next refresh presents (the store's is superseded: reuse detection would end the grant).
-                keepUnsaved(answered[0], answered[1]);
+                unsaved.keep(answered[0], answered[1]);
                 Log.warn("the new token for " + logged + " could not be saved (" + why + "); this"
                         + " process goes on with it and writes it back when the store can be written again; other"
                         + " processes sharing the store may need a new login if the server rotated the refresh token");
@@ -306,28 +298,6 @@ public final class Credentials {
             outcome = RefreshOutcome.failed(e.getMessage(), false);
         }
         return apply(outcome, stale);
-    }
-
-    /**
-     * This entry as the refresh should see it. After a refresh whose answer could not be saved, memory holds the
-     * rotated refresh token: while the store still holds the one it was rotated from, the store is stale, so the
-     * in-memory record is used and written back. If the store holds anything else, someone wrote since (a new
-     * login), and the store wins.
-     */
-    private TokenRecord reconcile(StoreContents contents, TokenRecord pending) {
-        TokenRecord onDisk = contents.get(entryId);
-        if (pending != null && onDisk != null && java.util.Objects.equals(onDisk.refreshToken(), unsavedRotatedFrom)) {
-            contents.put(pending);
-            return pending;
-        }
-        return onDisk;
-    }
-
-    private void keepUnsaved(TokenRecord answer, TokenRecord replaced) {
-        if (unsaved == null) {
-            unsavedRotatedFrom = replaced.refreshToken(); // the oldest still on disk, across repeated failures
-        }
-        unsaved = answer;
     }
 
     /**
@@ -372,7 +342,7 @@ public final class Credentials {
                             + " until it is restarted (it never takes up another grant it cannot tell is the same"
                             + " user's)");
                 }
-                backOffQuietly();
+                backoff.failQuietly();
                 return null;
             case MISCONFIGURED:
                 if (!outcome.message.equals(misconfigurationSaid)) {
@@ -381,7 +351,7 @@ public final class Credentials {
                             + " configuration: " + outcome.message + "; requests go out as the app built them, and"
                             + " refresh is retried with back-off");
                 }
-                backOffQuietly();
+                backoff.failQuietly();
                 return null;
             case REJECTED:
                 Log.error("the authorization server rejected the refresh for " + logged + " (" + outcome.message
@@ -393,36 +363,14 @@ public final class Credentials {
                 if (outcome.needsLogin) {
                     return null; // still marked; re-checked at most once a second until a login replaces it
                 }
-                backOff(outcome.message);
+                backoff.fail(outcome.message);
                 return null;
         }
     }
 
-    private long backOffQuietly() {
-        consecutiveFailures++;
-        long base = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(consecutiveFailures - 1, 16));
-        long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        retryNotBeforeMillis = clock.millis() + delay;
-        return delay;
-    }
-
-    private void backOff(String reason) {
-        long delay = backOffQuietly();
-        if (consecutiveFailures == 1) {
-            Log.warn("could not refresh the token for " + logged + ": " + reason + "; retrying with back-off");
-        } else {
-            Log.debug("refresh for " + logged + " failed again (" + consecutiveFailures + "): " + reason
-                    + "; next attempt in " + delay + " ms");
-        }
-    }
-
     private void resetBackoff() {
-        if (consecutiveFailures > 0) {
-            Log.info("token refresh for " + logged + " works again after " + consecutiveFailures + " failures");
-        }
+        backoff.reset();
         misconfigurationSaid = null;
-        consecutiveFailures = 0;
-        retryNotBeforeMillis = 0;
     }
 
     private String expiryNote(TokenRecord r) {
@@ -431,51 +379,5 @@ public final class Credentials {
         }
         long millis = Math.max(0, r.expiresAt().toEpochMilli() - clock.millis());
         return " (expires in " + String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0) + " s)";
-    }
-
-    private static final class RefreshOutcome {
-        enum Kind { ADOPTED, REFRESHED, REJECTED, DEFERRED, MISCONFIGURED, REPLACED, FAILED }
-
-        final Kind kind;
-        final TokenRecord record;
-        final String message;
-        final boolean needsLogin;
-        final boolean noRefreshTokenInResponse;
-
-        private RefreshOutcome(Kind kind, TokenRecord record, String message, boolean needsLogin, boolean noRefresh) {
-            this.kind = kind;
-            this.record = record;
-            this.message = message;
-            this.needsLogin = needsLogin;
-            this.noRefreshTokenInResponse = noRefresh;
-        }
-
-        static RefreshOutcome adopted(TokenRecord r) {
-            return new RefreshOutcome(Kind.ADOPTED, r, null, false, false);
-        }
-
-        static RefreshOutcome refreshed(TokenRecord r, boolean noRefreshToken, String note) {
-            return new RefreshOutcome(Kind.REFRESHED, r, note, false, noRefreshToken);
-        }
-
-        static RefreshOutcome rejected(String message) {
-            return new RefreshOutcome(Kind.REJECTED, null, message, true, false);
-        }
-
-        static RefreshOutcome replaced() {
-            return new RefreshOutcome(Kind.REPLACED, null, null, false, false);
-        }
-
-        static RefreshOutcome misconfigured(String message) {
-            return new RefreshOutcome(Kind.MISCONFIGURED, null, message, false, false);
-        }
-
-        static RefreshOutcome deferred(String message) {
-            return new RefreshOutcome(Kind.DEFERRED, null, message, false, false);
-        }
-
-        static RefreshOutcome failed(String message, boolean needsLogin) {
-            return new RefreshOutcome(Kind.FAILED, null, message, needsLogin, false);
-        }
     }
 }
