@@ -17,7 +17,11 @@ public enum Setting {
             + " launcher (Spring Boot, Quarkus) is on the class path; always: in every JVM (libraries loaded by the"
             + " app's own class loaders)"),
     IDENTITY("identity", "default", "default: an app's opaque token the store does not know is sent as the"
-            + " server's only stored identity; strict: such requests are left as the app built them");
+            + " server's only stored identity; strict: such requests are left as the app built them"),
+    KEEPALIVE("keepalive", "true", "true: while a transport is open, refresh an idle grant before its refresh"
+            + " token's idle lifetime ends; false: refresh only when requests need it"),
+    JMX("jmx", "auto", "auto: one MBean per store entry (dev.mcprefresh:type=Credentials) when the JVM already"
+            + " runs the platform MBean server; true: always; false: never");
 
     private final String key;
     private final String defaultValue;

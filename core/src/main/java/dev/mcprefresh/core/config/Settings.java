@@ -114,6 +114,27 @@ public final class Settings {
         return v.equals("strict");
     }
 
+    /** {@code keepalive}; a bad value is read as the default, true (the caller logs the problem). */
+    public boolean keepAliveOrTrue(java.util.function.Consumer<String> onError) {
+        try {
+            return bool(Setting.KEEPALIVE);
+        } catch (IllegalArgumentException e) {
+            onError.accept(e.getMessage() + "; using true");
+            return true;
+        }
+    }
+
+    /** {@code jmx}: "true", "false" or "auto"; a bad value is read as auto (the caller logs the problem). */
+    public String jmxMode(java.util.function.Consumer<String> onError) {
+        String v = get(Setting.JMX).toLowerCase(Locale.ROOT);
+        if (!v.equals("auto") && !v.equals("true") && !v.equals("false")) {
+            onError.accept(Setting.JMX.key() + " must be true, false or auto, not '" + get(Setting.JMX)
+                    + "'; using auto");
+            return "auto";
+        }
+        return v;
+    }
+
     private boolean bool(Setting s) {
         String v = get(s).toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) {

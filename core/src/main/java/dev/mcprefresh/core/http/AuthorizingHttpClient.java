@@ -64,7 +64,8 @@ public final class AuthorizingHttpClient extends HttpClient {
         return delegate;
     }
 
-    RequestPolicy policy() {
+    /** The policy of the transport this client belongs to. */
+    public RequestPolicy policy() {
         return policy;
     }
 
@@ -229,10 +230,12 @@ public final class AuthorizingHttpClient extends HttpClient {
     // reflectively so that closing the decorated client closes the real one.
 
     public void shutdown() {
+        policy.transportClosed();
         JdkLifecycle.invoke(delegate, "shutdown");
     }
 
     public void shutdownNow() {
+        policy.transportClosed();
         JdkLifecycle.invoke(delegate, "shutdownNow");
     }
 
@@ -245,6 +248,7 @@ public final class AuthorizingHttpClient extends HttpClient {
     }
 
     public void close() {
+        policy.transportClosed();
         JdkLifecycle.invoke(delegate, "close");
     }
 }

@@ -73,6 +73,18 @@ public final class RequestPolicy {
         return status == 401 && !moreScope && (responseUri == null || origin.matches(responseUri));
     }
 
+    /**
+     * The app closed the transport this policy serves: its grant is no longer kept alive for it. Never throws (it
+     * runs inside the app's close).
+     */
+    public void transportClosed() {
+        try {
+            identities.close();
+        } catch (RuntimeException e) {
+            dev.mcprefresh.core.log.Log.debug("could not note a closed transport: " + e);
+        }
+    }
+
     /** Whether a redirect hop from {@code from} to {@code to} may keep the Authorization header: same origin only. */
     public static boolean keepsAuthorization(URI from, URI to) {
         Origin o = Origin.of(from);

@@ -175,7 +175,11 @@ public final class TokenResponse {
         }
         if (refreshToken != null) {
             b.refreshToken(refreshToken);
-            b.refreshExpiresAt(refreshExpiresIn != null ? at.plusSeconds(refreshExpiresIn) : null);
+        }
+        if (refreshExpiresIn != null) {
+            b.refreshExpiresAt(at.plusSeconds(refreshExpiresIn)); // also when the same token's idle window slid
+        } else if (refreshToken != null) {
+            b.refreshExpiresAt(null); // a new token whose end the server did not state
         }
         if (scope != null) {
             b.scope(scope);

@@ -35,6 +35,8 @@ public final class CredentialsRegistry {
     private final Clock clock;
     private final boolean strictIdentity;
     private final ExecutorService executor;
+    /** Null when keep-alive is off. */
+    private final KeepAlive keepAlive;
     private final Map<String, Credentials> byEntry = new ConcurrentHashMap<>();
     private final Set<String> said = ConcurrentHashMap.newKeySet();
     private volatile Snapshot snapshot;
@@ -46,6 +48,12 @@ public final class CredentialsRegistry {
 
     public CredentialsRegistry(TokenStore store, TokenEndpointClient tokenClient, Duration skew, Clock clock,
             boolean strictIdentity) {
+        this(store, tokenClient, skew, clock, strictIdentity, true);
+    }
+
+    public CredentialsRegistry(TokenStore store, TokenEndpointClient tokenClient, Duration skew, Clock clock,
+            boolean strictIdentity, boolean keepAlive) {
+        this.keepAlive = keepAlive ? new KeepAlive(clock) : null;
         this.store = store;
         this.tokenClient = tokenClient;
         this.skew = skew;
@@ -61,9 +69,10 @@ public final class CredentialsRegistry {
         Duration skew = settings.durationOrDefault(Setting.REFRESH_SKEW_SECONDS, Log::warn);
         boolean insecure = settings.allowInsecureHttpOrFalse(Log::warn);
         boolean strict = settings.identityStrict(Log::warn);
+        boolean keepAlive = settings.keepAliveOrTrue(Log::warn);
         Clock clock = Clock.systemUTC();
         return new CredentialsRegistry(new TokenStore(settings.storePath(), lockTimeout),
-                new TokenEndpointClient(new OAuthHttp(httpTimeout, insecure), clock), skew, clock, strict);
+                new TokenEndpointClient(new OAuthHttp(httpTimeout, insecure), clock), skew, clock, strict, keepAlive);
     }
 
     public TokenStore store() {
@@ -136,8 +145,27 @@ public final class CredentialsRegistry {
                         + " built them until you run: java -jar mcp-refresh.jar login "
                         + LoggedUrl.of(record.serverUrl()));
             }
-            return new Credentials(record, store, tokenClient, clock, skew, executor);
+            return new Credentials(record, store, tokenClient, clock, skew, executor, keepAlive);
         });
+    }
+
+    /** A transport now sends with {@code c}'s tokens: keep its grant alive while the transport lives. */
+    void inUse(Credentials c, TransportCredentials transport) {
+        if (keepAlive != null) {
+            keepAlive.track(c, transport);
+        }
+    }
+
+    /** A transport was closed. */
+    void closed(Credentials c, TransportCredentials transport) {
+        if (keepAlive != null) {
+            keepAlive.untrack(c, transport);
+        }
+    }
+
+    /** The keep-alive timer, or null when keep-alive is off. */
+    KeepAlive keepAlive() {
+        return keepAlive;
     }
 
     /** Says a line once per key for the life of the JVM. */

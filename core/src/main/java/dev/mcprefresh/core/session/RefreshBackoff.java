@@ -27,6 +27,11 @@ final class RefreshBackoff {
         return nowMillis < retryNotBeforeMillis;
     }
 
+    /** When the next attempt may run (0 when not backing off). */
+    long retryNotBeforeMillis() {
+        return retryNotBeforeMillis;
+    }
+
     /** One more failure, said by the caller; returns the delay before the next attempt. */
     long failQuietly() {
         consecutiveFailures++;

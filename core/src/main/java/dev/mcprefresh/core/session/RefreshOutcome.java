@@ -4,7 +4,7 @@ import dev.mcprefresh.core.store.TokenRecord;
 
 /** What one refresh under the store lock came to; {@link Credentials} turns it into log lines and state. */
 final class RefreshOutcome {
-    enum Kind { ADOPTED, REFRESHED, REJECTED, DEFERRED, MISCONFIGURED, REPLACED, FAILED }
+    enum Kind { ADOPTED, REFRESHED, UNSAVED, REJECTED, DEFERRED, MISCONFIGURED, REPLACED, FAILED }
 
     final Kind kind;
     final TokenRecord record;
@@ -28,6 +28,11 @@ final class RefreshOutcome {
         return new RefreshOutcome(Kind.REFRESHED, r, note, false, noRefreshToken);
     }
 
+    /** The server answered with {@code r}, and the store could not be written ({@code why}). */
+    static RefreshOutcome unsaved(TokenRecord r, String why) {
+        return new RefreshOutcome(Kind.UNSAVED, r, why, false, false);
+    }
+
     static RefreshOutcome rejected(String message) {
         return new RefreshOutcome(Kind.REJECTED, null, message, true, false);
     }
@@ -42,6 +47,11 @@ final class RefreshOutcome {
 
     static RefreshOutcome deferred(String message) {
         return new RefreshOutcome(Kind.DEFERRED, null, message, false, false);
+    }
+
+    /** Another process found the grant dead and marked {@code onDisk}: this JVM takes up the mark. */
+    static RefreshOutcome markedElsewhere(TokenRecord onDisk) {
+        return new RefreshOutcome(Kind.FAILED, onDisk, null, true, false);
     }
 
     static RefreshOutcome failed(String message, boolean needsLogin) {

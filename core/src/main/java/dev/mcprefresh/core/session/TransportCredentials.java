@@ -24,6 +24,8 @@ public final class TransportCredentials {
     private final Map<String, Choice> choices = new ConcurrentHashMap<>();
     private volatile Choice last;
     private volatile String boundEntryId;
+    private volatile Credentials boundCredentials;
+    private volatile boolean closed;
 
     TransportCredentials(CredentialsRegistry registry, String serverUrl, URI transportUrl) {
         this.registry = registry;
@@ -69,6 +71,10 @@ public final class TransportCredentials {
                 boundEntryId = d.entry.id();
                 chosen = registry.credentials(d.entry);
                 if (bound == null) {
+                    boundCredentials = chosen;
+                    if (!closed) {
+                        registry.inUse(chosen, this);
+                    }
                     String line = "MCP requests to " + transportUrl + " are sent as " + d.entry.identity().label()
                             + " with the tokens of the store entry for " + LoggedUrl.of(serverUrl);
                     if (snapshot.forServer(serverUrl).size() > 1) {
@@ -96,6 +102,18 @@ public final class TransportCredentials {
         choices.put(key, c);
         last = c;
         return chosen;
+    }
+
+    /**
+     * The app closed the transport: its grant is no longer kept alive for it (requests it may still send are served
+     * as before). Transports that are garbage collected without a close are noticed by themselves.
+     */
+    public void close() {
+        closed = true;
+        Credentials c = boundCredentials;
+        if (c != null) {
+            registry.closed(c, this);
+        }
     }
 
     /** A decision for one header value; one without credentials is re-made when the store changes. */

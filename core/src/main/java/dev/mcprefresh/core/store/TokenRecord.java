@@ -28,7 +28,7 @@ public final class TokenRecord {
     private static final Set<String> KNOWN = Set.of("server_url", "issuer", "subject", "display_name",
             "issued_tokens", "grant", "token_endpoint", "client_id", "client_secret",
             "token_endpoint_auth_method", "resource", "scope", "access_token", "expires_at", "refresh_token",
-            "refresh_expires_at", "needs_login", "needs_login_reason", "updated_at");
+            "refresh_expires_at", "refresh_idle_seconds", "session_ends_at", "needs_login", "needs_login_reason", "updated_at");
 
     private final String id;
     private final String serverUrl;
@@ -47,6 +47,8 @@ public final class TokenRecord {
     private final Instant expiresAt;
     private final String refreshToken;
     private final Instant refreshExpiresAt;
+    private final Long refreshIdleSeconds;
+    private final Instant sessionEndsAt;
     private final boolean needsLogin;
     private final String needsLoginReason;
     private final Instant updatedAt;
@@ -70,6 +72,8 @@ public final class TokenRecord {
         this.expiresAt = b.expiresAt;
         this.refreshToken = b.refreshToken;
         this.refreshExpiresAt = b.refreshExpiresAt;
+        this.refreshIdleSeconds = b.refreshIdleSeconds;
+        this.sessionEndsAt = b.sessionEndsAt;
         this.needsLogin = b.needsLogin;
         this.needsLoginReason = b.needsLoginReason;
         this.updatedAt = b.updatedAt;
@@ -101,6 +105,8 @@ public final class TokenRecord {
         b.expiresAt = expiresAt;
         b.refreshToken = refreshToken;
         b.refreshExpiresAt = refreshExpiresAt;
+        b.refreshIdleSeconds = refreshIdleSeconds;
+        b.sessionEndsAt = sessionEndsAt;
         b.needsLogin = needsLogin;
         b.needsLoginReason = needsLoginReason;
         b.updatedAt = updatedAt;
@@ -164,6 +170,11 @@ public final class TokenRecord {
         b.expiresAt = instant(o, "expires_at");
         b.refreshToken = Json.string(o, "refresh_token");
         b.refreshExpiresAt = instant(o, "refresh_expires_at");
+        b.refreshIdleSeconds = Json.number(o, "refresh_idle_seconds");
+        if (b.refreshIdleSeconds != null && b.refreshIdleSeconds <= 0) {
+            throw new JsonException("'refresh_idle_seconds' must be a positive number of seconds");
+        }
+        b.sessionEndsAt = instant(o, "session_ends_at");
         b.needsLogin = Json.bool(o, "needs_login");
         b.needsLoginReason = Json.string(o, "needs_login_reason");
         b.updatedAt = instant(o, "updated_at");
@@ -206,6 +217,8 @@ public final class TokenRecord {
         putIfSet(o, "expires_at", expiresAt == null ? null : expiresAt.toString());
         putIfSet(o, "refresh_token", refreshToken);
         putIfSet(o, "refresh_expires_at", refreshExpiresAt == null ? null : refreshExpiresAt.toString());
+        putIfSet(o, "refresh_idle_seconds", refreshIdleSeconds);
+        putIfSet(o, "session_ends_at", sessionEndsAt == null ? null : sessionEndsAt.toString());
         o.put("needs_login", needsLogin);
         putIfSet(o, "needs_login_reason", needsLoginReason);
         putIfSet(o, "updated_at", updatedAt == null ? null : updatedAt.toString());
@@ -249,7 +262,15 @@ public final class TokenRecord {
     /** Absolute expiry of the access token; null when unknown (then refresh happens on 401 only). */
     public Instant expiresAt() { return expiresAt; }
     public String refreshToken() { return refreshToken; }
+    /** When the current refresh token ends, as the server stated it (refresh_expires_in); null when unknown. */
     public Instant refreshExpiresAt() { return refreshExpiresAt; }
+    /**
+     * How long the server lets a refresh token sit unused (a sliding idle lifetime), as the user stored it
+     * ({@code --refresh-idle}) or {@code doctor --live} measured it; null when unknown.
+     */
+    public Long refreshIdleSeconds() { return refreshIdleSeconds; }
+    /** When the grant ends whatever is refreshed (the server's session maximum), where known; else null. */
+    public Instant sessionEndsAt() { return sessionEndsAt; }
     public boolean needsLogin() { return needsLogin; }
     public String needsLoginReason() { return needsLoginReason; }
     public Instant updatedAt() { return updatedAt; }
@@ -287,6 +308,8 @@ public final class TokenRecord {
         private Instant expiresAt;
         private String refreshToken;
         private Instant refreshExpiresAt;
+        private Long refreshIdleSeconds;
+        private Instant sessionEndsAt;
         private boolean needsLogin;
         private String needsLoginReason;
         private Instant updatedAt;
@@ -331,6 +354,8 @@ public final class TokenRecord {
         public Builder expiresAt(Instant v) { expiresAt = v; return this; }
         public Builder refreshToken(String v) { refreshToken = v; return this; }
         public Builder refreshExpiresAt(Instant v) { refreshExpiresAt = v; return this; }
+        public Builder refreshIdleSeconds(Long v) { refreshIdleSeconds = v; return this; }
+        public Builder sessionEndsAt(Instant v) { sessionEndsAt = v; return this; }
         public Builder needsLogin(boolean v, String reason) { needsLogin = v; needsLoginReason = v ? reason : null; return this; }
         public Builder updatedAt(Instant v) { updatedAt = v; return this; }
 
