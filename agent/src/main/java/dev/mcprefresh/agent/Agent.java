@@ -75,6 +75,7 @@ final class Agent {
         McpRefreshBridge.transportBuilderHook = new DeferredHook(DeferredHook.SDK_BUILDER, registry);
         McpRefreshBridge.transportStartHook = new DeferredHook(DeferredHook.LANGCHAIN4J_TRANSPORT, registry);
         McpRefreshBridge.webClientBuilderHook = new DeferredHook(DeferredHook.SPRING_WEBCLIENT_BUILDER, registry);
+        McpRefreshBridge.transportCloseHook = new DeferredHook(DeferredHook.TRANSPORT_CLOSE, registry);
         if (attached) {
             McpRefreshBridge.transportInUseHook = new DeferredHook(DeferredHook.SDK_RUNNING_TRANSPORT, registry);
         }

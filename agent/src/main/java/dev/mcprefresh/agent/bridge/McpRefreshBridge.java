@@ -15,6 +15,8 @@ public final class McpRefreshBridge {
     public static volatile Consumer<Object> transportInUseHook;
     /** Receives a built transport as its client starts it, before its first request (LangChain4j). */
     public static volatile Consumer<Object> transportStartHook;
+    /** Receives a transport the app is closing. */
+    public static volatile Consumer<Object> transportCloseHook;
     /** Receives a Spring WebClient transport builder at {@code build()} entry. */
     public static volatile Consumer<Object> webClientBuilderHook;
 
@@ -39,6 +41,11 @@ public final class McpRefreshBridge {
     /** Called from an instrumented transport's start method; never throws. */
     public static void transportStarting(Object transport) {
         dispatch(transportStartHook, transport);
+    }
+
+    /** Called from an instrumented transport's close method; never throws. */
+    public static void transportClosing(Object transport) {
+        dispatch(transportCloseHook, transport);
     }
 
     private static void dispatch(Consumer<Object> hook, Object target) {

@@ -1,6 +1,7 @@
 package dev.mcprefresh.agent.instrument;
 
 import dev.mcprefresh.agent.langchain4j.LangChain4jTransportHook;
+import dev.mcprefresh.agent.lifecycle.TransportCloseHook;
 import dev.mcprefresh.agent.sdk.BuiltTransportFixer;
 import dev.mcprefresh.agent.sdk.SdkBuilderHook;
 import dev.mcprefresh.agent.spring.WebClientTransportHook;
@@ -22,6 +23,8 @@ public final class DeferredHook implements Consumer<Object> {
     public static final int LANGCHAIN4J_TRANSPORT = 2;
     /** Spring WebClient transport builders (SDK mcp-spring-webflux, Spring AI 2.x). */
     public static final int SPRING_WEBCLIENT_BUILDER = 3;
+    /** Transports the app closes (SDK, LangChain4j). */
+    public static final int TRANSPORT_CLOSE = 4;
 
     private final int kind;
     private final Supplier<CredentialsRegistry> registry;
@@ -55,6 +58,8 @@ public final class DeferredHook implements Consumer<Object> {
                 return new BuiltTransportFixer(registry);
             case LANGCHAIN4J_TRANSPORT:
                 return new LangChain4jTransportHook(registry);
+            case TRANSPORT_CLOSE:
+                return new TransportCloseHook();
             default:
                 return new WebClientTransportHook(registry);
         }

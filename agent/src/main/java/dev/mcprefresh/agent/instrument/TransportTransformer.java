@@ -47,16 +47,27 @@ public final class TransportTransformer implements ClassFileTransformer {
     private Map<String, Map<String, String>> targets() {
         Map<String, Map<String, String>> t = targets;
         if (t == null) {
-            Map<String, Map<String, String>> all = new HashMap<>(SdkTargets.BUILDERS);
-            all.putAll(LangChain4jTargets.TRANSPORTS);
-            all.putAll(SpringWebClientTargets.BUILDERS);
+            Map<String, Map<String, String>> all = new HashMap<>();
+            merge(all, SdkTargets.BUILDERS);
+            merge(all, SdkTargets.TRANSPORTS);
+            merge(all, LangChain4jTargets.TRANSPORTS);
+            merge(all, SpringWebClientTargets.BUILDERS);
             if (attached) {
-                all.putAll(SdkTargets.RUNNING_TRANSPORTS);
+                merge(all, SdkTargets.RUNNING_TRANSPORTS);
             }
             t = Map.copyOf(all);
             targets = t;
         }
         return t;
+    }
+
+    /** Tables may name the same class (a transport's close and, after an attach, its send): their methods add up. */
+    private static void merge(Map<String, Map<String, String>> all, Map<String, Map<String, String>> table) {
+        table.forEach((type, methods) -> all.merge(type, methods, (a, b) -> {
+            Map<String, String> both = new HashMap<>(a);
+            both.putAll(b);
+            return Map.copyOf(both);
+        }));
     }
 
     @Override

@@ -12,7 +12,7 @@ public final class LangChain4jTargets {
     public static final String PACKAGE = "dev/langchain4j/mcp/client/transport/";
 
     private static final Map<String, String> START = Map.of("start(L" + PACKAGE + "McpOperationHandler;)V",
-            "transportStarting");
+            "transportStarting", "close()V", "transportClosing");
 
     /** Streamable HTTP (java.net.http), and the legacy HTTP+SSE transport (OkHttp). */
     public static final Map<String, Map<String, String>> TRANSPORTS = Map.of(

@@ -17,6 +17,14 @@ public final class SdkTargets {
             PACKAGE + "HttpClientSseClientTransport$Builder",
             Map.of("build()L" + PACKAGE + "HttpClientSseClientTransport;", "beforeBuild"));
 
+    /** Closing a transport ends the keep-alive of its grant (on every start, not only after an attach). */
+    private static final Map<String, String> CLOSE = Map.of("closeGracefully()Lreactor/core/publisher/Mono;",
+            "transportClosing");
+
+    public static final Map<String, Map<String, String>> TRANSPORTS = Map.of(
+            PACKAGE + "HttpClientStreamableHttpTransport", CLOSE,
+            PACKAGE + "HttpClientSseClientTransport", CLOSE);
+
     private static final Map<String, String> TRANSPORT_ENTRIES = Map.of(
             "sendMessage(Lio/modelcontextprotocol/spec/McpSchema$JSONRPCMessage;)Lreactor/core/publisher/Mono;",
             "transportInUse",

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The credentials of one store entry (an MCP server and one identity), shared by every transport of this JVM that
@@ -34,8 +35,8 @@ public final class Credentials {
     private final Executor executor;
     private final StoreRefresh storeRefresh;
     private final RefreshReport report;
-    /** The JVM's keep-alive timer; null when keep-alive is off. */
-    private final KeepAlive keepAlive;
+    /** Told after every refresh, whatever came of it (the keep-alive plan, the MBean); null for none. */
+    private final Consumer<Credentials> afterRefresh;
 
     private volatile TokenState current;
     private final AtomicReference<CompletableFuture<TokenState>> inFlight = new AtomicReference<>();
@@ -52,7 +53,7 @@ public final class Credentials {
     }
 
     Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock, Duration skew,
-            Executor executor, KeepAlive keepAlive) {
+            Executor executor, Consumer<Credentials> afterRefresh) {
         this.serverUrl = initial.serverUrl();
         this.logged = LoggedUrl.of(serverUrl);
         this.entryId = initial.id();
@@ -61,7 +62,7 @@ public final class Credentials {
         this.current = new TokenState(initial, skew);
         this.storeRefresh = new StoreRefresh(entryId, logged, store, tokenClient, clock, skew);
         this.report = new RefreshReport(logged, clock, skew);
-        this.keepAlive = keepAlive;
+        this.afterRefresh = afterRefresh;
     }
 
     public String serverUrl() {
@@ -230,8 +231,8 @@ public final class Credentials {
             }
             inFlight.set(null);
             result.complete(outcome != null && outcome.header != null ? outcome : null);
-            if (keepAlive != null) {
-                keepAlive.replan(this); // any refresh resets the idle window
+            if (afterRefresh != null) {
+                afterRefresh.accept(this);
             }
         }
     }

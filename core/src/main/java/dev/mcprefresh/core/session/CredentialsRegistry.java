@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * The JVM's view of the token store: one {@link Credentials} per store entry (so every transport of one identity
@@ -37,6 +38,8 @@ public final class CredentialsRegistry {
     private final ExecutorService executor;
     /** Null when keep-alive is off. */
     private final KeepAlive keepAlive;
+    /** Publishes each entry's state (JMX); null when off. */
+    private volatile Consumer<Credentials> publisher;
     private final Map<String, Credentials> byEntry = new ConcurrentHashMap<>();
     private final Set<String> said = ConcurrentHashMap.newKeySet();
     private volatile Snapshot snapshot;
@@ -71,8 +74,13 @@ public final class CredentialsRegistry {
         boolean strict = settings.identityStrict(Log::warn);
         boolean keepAlive = settings.keepAliveOrTrue(Log::warn);
         Clock clock = Clock.systemUTC();
-        return new CredentialsRegistry(new TokenStore(settings.storePath(), lockTimeout),
+        CredentialsRegistry registry = new CredentialsRegistry(new TokenStore(settings.storePath(), lockTimeout),
                 new TokenEndpointClient(new OAuthHttp(httpTimeout, insecure), clock), skew, clock, strict, keepAlive);
+        String jmx = settings.jmxMode(Log::warn);
+        if (!jmx.equals("false")) {
+            dev.mcprefresh.core.jmx.CredentialsMBeans.publish(registry, jmx); // loads javax.management only then
+        }
+        return registry;
     }
 
     public TokenStore store() {
@@ -145,8 +153,42 @@ public final class CredentialsRegistry {
                         + " built them until you run: java -jar mcp-refresh.jar login "
                         + LoggedUrl.of(record.serverUrl()));
             }
-            return new Credentials(record, store, tokenClient, clock, skew, executor, keepAlive);
+            Credentials c = new Credentials(record, store, tokenClient, clock, skew, executor, this::refreshed);
+            Consumer<Credentials> p = publisher;
+            if (p != null) {
+                p.accept(c);
+            }
+            return c;
         });
+    }
+
+    /** After every refresh of {@code c}: any refresh resets the idle window; the published state changed. */
+    private void refreshed(Credentials c) {
+        if (keepAlive != null) {
+            keepAlive.replan(c); // any refresh resets the idle window
+        }
+        Consumer<Credentials> p = publisher;
+        if (p != null) {
+            p.accept(c);
+        }
+    }
+
+    /** Has each entry's state published (JMX) as its credentials are made and after each refresh. */
+    public void publishWith(Consumer<Credentials> p) {
+        publisher = p;
+    }
+
+    /** What an operator may see of {@code c}: expiries, the keep-alive, the refresh history; never a token. */
+    public EntryStatus status(Credentials c) {
+        TokenRecord r = c.record();
+        RefreshDeadline deadline = RefreshDeadline.of(r);
+        long next = keepAlive == null ? KeepAlivePlan.NONE : keepAlive.plannedMillis(c);
+        RefreshReport report = c.report();
+        return new EntryStatus(LoggedUrl.of(r.serverUrl()), r.identity().label(), r.expiresAt(),
+                deadline == null ? null : deadline.at(), deadline == null ? null : deadline.source().description(),
+                r.sessionEndsAt(), next == KeepAlivePlan.NONE ? null : java.time.Instant.ofEpochMilli(next),
+                keepAlive == null ? 0 : keepAlive.liveTransports(c), report.refreshCount(), report.lastRefresh(),
+                report.lastError(), r.needsLogin());
     }
 
     /** A transport now sends with {@code c}'s tokens: keep its grant alive while the transport lives. */

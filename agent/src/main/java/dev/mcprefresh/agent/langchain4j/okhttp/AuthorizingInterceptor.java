@@ -28,7 +28,10 @@ public final class AuthorizingInterceptor implements Interceptor {
 
     /** {@code client} with this interceptor added (OkHttp clients are immutable: a new one sharing its pools). */
     public static Object decorate(Object client, RequestPolicy policy) {
-        return ((OkHttpClient) client).newBuilder().addInterceptor(new AuthorizingInterceptor(policy)).build();
+        OkHttpClient decorated = ((OkHttpClient) client).newBuilder().addInterceptor(new AuthorizingInterceptor(policy))
+                .build();
+        dev.mcprefresh.core.http.DecoratedClients.remember(decorated, policy); // so the transport's close finds it
+        return decorated;
     }
 
     @Override
