@@ -37,6 +37,8 @@ final class AddCommand {
             "  --resource URI              RFC 8707 resource sent with every refresh (as at login)",
             "  --scope S                   the granted scope, for the record",
             "  --no-verify                 store without contacting the token endpoint",
+            "  --refresh-idle LIFETIME     how long the server lets a refresh token sit unused (30m, 12h, 7d), when it",
+            "                              does not say: the agent refreshes idle apps' grants before that",
             "  --replace-corrupt-store     if the store cannot be read, move it aside (kept as tokens.json.corrupt-*)",
             "                              and start a new one",
             "  --store PATH                token store to write");
@@ -51,7 +53,7 @@ final class AddCommand {
 
     int run(String[] argv) {
         Args a = Args.parse(argv, 1, Set.of("client-id", "refresh-token-file", "client-secret-file", "auth-method",
-                "token-endpoint", "resource", "scope", "store"), Set.of("no-verify", "replace-corrupt-store", "help"));
+                "token-endpoint", "resource", "scope", "refresh-idle", "store"), Set.of("no-verify", "replace-corrupt-store", "help"));
         if (a.has("help")) {
             out.println(HELP);
             return 0;
@@ -67,6 +69,7 @@ final class AddCommand {
         if (method != null && !method.equals(TokenRecord.AUTH_NONE) && secret == null) {
             throw new Args.UsageException("--auth-method " + method + " needs --client-secret-file");
         }
+        Long refreshIdle = refreshIdle(a);
         Settings settings = Settings.load(null);
         OAuthHttp http = OAuthHttp.of(settings);
 
@@ -89,7 +92,7 @@ final class AddCommand {
         }
         TokenRecord record = TokenRecord.builder(url.toString()).issuer(issuer).tokenEndpoint(tokenEndpoint)
                 .clientId(clientId).clientSecret(secret).authMethod(method).resource(a.get("resource"))
-                .scope(a.get("scope"))
+                .scope(a.get("scope")).refreshIdleSeconds(refreshIdle)
                 .refreshToken(refreshToken).updatedAt(Instant.now()).build();
 
         TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC());
@@ -134,5 +137,10 @@ final class AddCommand {
             throw new Args.UsageException("--" + name + " is required");
         }
         return v;
+    }
+
+    /** {@code --refresh-idle}, or null. */
+    static Long refreshIdle(Args a) {
+        return a.has("refresh-idle") ? CliInputs.lifetimeSeconds(a.get("refresh-idle"), "--refresh-idle") : null;
     }
 }

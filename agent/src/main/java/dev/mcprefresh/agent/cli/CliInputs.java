@@ -46,4 +46,18 @@ final class CliInputs {
         }
         throw new Args.UsageException(what + " must be a non-negative whole number");
     }
+
+    /** A positive lifetime such as 45s, 30m, 12h or 7d (plain digits are seconds), in seconds. */
+    static long lifetimeSeconds(String value, String what) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd]?)").matcher(value.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            long unit = m.group(2).isEmpty() || m.group(2).equals("s") ? 1 : m.group(2).equals("m") ? 60
+                    : m.group(2).equals("h") ? 3600 : 86_400;
+            if (n > 0) {
+                return n * unit;
+            }
+        }
+        throw new Args.UsageException(what + " must be a positive lifetime such as 45s, 30m, 12h or 7d");
+    }
 }

@@ -43,8 +43,9 @@ final class DoctorCommand {
             "Checks the MCP server's OAuth setup for what keeps refresh from working: where its metadata is, whether",
             "offline_access and the refresh_token grant are offered, dynamic client registration, PKCE S256, and the",
             "stored credential. With --live (credentials in the store), makes one real refresh: measures the access",
-            "and refresh token lifetimes, detects refresh token rotation, and checks that the MCP server accepts the",
-            "new token. Exit 0 when refresh will work, 1 when it will not, 2 for a bad command line.");
+            "and refresh token lifetimes, tells an idle lifetime (each refresh extends it; keep-alive covers it) from a",
+            "session maximum (a fixed end) and stores what it learned for the agent, detects refresh token rotation, and",
+            "checks that the MCP server accepts the new token. Exit 0 when refresh will work, 1 when it will not, 2 for a bad command line.");
 
     enum Level { OK, WARN, FAIL }
 
@@ -84,6 +85,9 @@ final class DoctorCommand {
         try {
             record = StoredEntries.pick(store.read(), url.toString(), a.get("identity"), "doctor");
             checkStored(record);
+            if (!a.has("live")) {
+                new IdleChecks(findings::add).fromStore(record);
+            }
         } catch (StoreException e) {
             add("stored credential", Level.FAIL, e.getMessage(), "fix or move the store file, then log in again");
         }
@@ -167,6 +171,8 @@ final class DoctorCommand {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Clock clock = Clock.systemUTC();
+            // Read before the refresh, which may rotate the old token away: its end, to see whether refreshing moves it.
+            Instant oldEnd = IdleChecks.refreshTokenEnd(before, meta, new TokenEndpointClient(http, clock));
             Credentials credentials = new Credentials(before, store, new TokenEndpointClient(http, clock), clock,
                     settings.duration(Setting.REFRESH_SKEW_SECONDS), executor);
             boolean refreshed = credentials.refreshNow().get(settings.duration(Setting.LOCK_TIMEOUT_SECONDS).toSeconds()
@@ -186,7 +192,8 @@ final class DoctorCommand {
             add("refresh token rotation", Level.OK, rotated
                     ? "the server rotates refresh tokens (mcp-refresh stores each new one before using it)"
                     : "the server keeps the same refresh token", null);
-            checkRefreshLifetime(after, meta, new TokenEndpointClient(http, clock));
+            Instant newEnd = checkRefreshLifetime(after, meta, new TokenEndpointClient(http, clock));
+            new IdleChecks(findings::add).fromRefresh(before, oldEnd, after, newEnd, store);
             checkAccepted(url, after);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             add("live refresh", Level.FAIL, "the refresh did not finish (" + e.getClass().getSimpleName() + ")",
@@ -200,7 +207,7 @@ final class DoctorCommand {
      * How long the new refresh token lives: refresh_expires_in, else a JWT refresh token's exp, else RFC 7662
      * introspection (only at the token endpoint's own server).
      */
-    private void checkRefreshLifetime(TokenRecord after, AuthorizationServerMetadata meta, TokenEndpointClient tokens) {
+    private Instant checkRefreshLifetime(TokenRecord after, AuthorizationServerMetadata meta, TokenEndpointClient tokens) {
         Instant expiry = after.refreshExpiresAt();
         String source = "refresh_expires_in";
         if (expiry == null && after.refreshToken() != null) {
@@ -215,7 +222,7 @@ final class DoctorCommand {
         if (expiry == null) {
             add("refresh token lifetime", Level.OK, "not stated by the server (no refresh_expires_in, not a JWT, no"
                     + " introspection)", null);
-            return;
+            return null;
         }
         long seconds = Duration.between(Instant.now(), expiry).toSeconds();
         String life = seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";
@@ -225,6 +232,7 @@ final class DoctorCommand {
                         + (level != Level.OK ? "; an app idle for longer than that must log in again" : ""),
                 level == Level.OK ? null : "on the authorization server, give refresh tokens a life of days, not"
                         + " minutes (and let each refresh extend it)");
+        return expiry;
     }
 
     /** An MCP initialize request with the new token: anything but 401/403 means the server took the token. */

@@ -50,6 +50,8 @@ final class LoginCommand {
             "  --device                  device authorization grant (RFC 8628), for machines without a browser",
             "  --no-browser              print the URL only",
             "  --timeout SECONDS         how long to wait for the browser or device approval (default 300)",
+            "  --refresh-idle LIFETIME   how long the server lets a refresh token sit unused (30m, 12h, 7d), when it",
+            "                            does not say: the agent refreshes idle apps' grants before that",
             "  --store PATH              token store to write");
 
     private final PrintStream out;
@@ -62,7 +64,7 @@ final class LoginCommand {
 
     int run(String[] argv) throws InterruptedException {
         Args a = Args.parse(argv, 1, Set.of("client-id", "client-secret-file", "auth-method", "scope", "resource",
-                "port", "timeout", "store"), Set.of("no-resource", "device", "no-browser", "help"));
+                "port", "timeout", "refresh-idle", "store"), Set.of("no-resource", "device", "no-browser", "help"));
         if (a.has("help")) {
             out.println(HELP);
             return 0;
@@ -83,6 +85,7 @@ final class LoginCommand {
         int port = a.has("port") ? CliInputs.positiveInt(a.get("port"), "--port") : 0;
         Duration timeout = Duration.ofSeconds(a.has("timeout") ? CliInputs.positiveInt(a.get("timeout"), "--timeout")
                 : 300);
+        Long refreshIdle = AddCommand.refreshIdle(a);
         Settings settings = Settings.load(null);
         OAuthHttp http = OAuthHttp.of(settings);
         TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC());
@@ -96,7 +99,7 @@ final class LoginCommand {
             TokenRecord client = TokenRecord.builder(url.toString()).issuer(meta.issuer())
                     .tokenEndpoint(meta.tokenEndpoint()).clientId(a.get("client-id")).clientSecret(secret)
                     .authMethod(method).resource(resource)
-                    .scope(scope).build();
+                    .scope(scope).refreshIdleSeconds(refreshIdle).build();
             Instant at = Instant.now();
             TokenResponse response;
             if (a.has("device")) {

@@ -1,6 +1,8 @@
 package dev.mcprefresh.agent.cli;
 
 import dev.mcprefresh.core.json.Json;
+import dev.mcprefresh.core.session.KeepAlivePlan;
+import dev.mcprefresh.core.session.RefreshDeadline;
 import dev.mcprefresh.core.store.StoreContents;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
@@ -20,7 +22,8 @@ final class StatusCommand {
             "usage: java -jar mcp-refresh.jar status [--json] [--store PATH]",
             "",
             "Lists each stored MCP server and identity (the user whose grant it is): client id, when its access token expires, whether a refresh token is held",
-            "(and its expiry when known), and whether it needs a new login. Token values are never shown.");
+            "and when it dies if unused (where the server states it, or --refresh-idle / doctor --live stored it), when a running app's agent",
+            "refreshes it to keep an idle grant alive, and whether it needs a new login. Token values are never shown.");
 
     private final PrintStream out;
 
@@ -55,6 +58,14 @@ final class StatusCommand {
                 o.put("access_token_expired", r.expiresAt() != null && !now.isBefore(r.expiresAt()));
                 o.put("refresh_token_present", r.refreshToken() != null);
                 o.put("refresh_expires_at", r.refreshExpiresAt() == null ? null : r.refreshExpiresAt().toString());
+                RefreshDeadline deadline = RefreshDeadline.of(r);
+                o.put("refresh_deadline", deadline == null ? null : deadline.at().toString());
+                o.put("refresh_deadline_source", deadline == null ? null : deadline.source().description());
+                o.put("refresh_idle_seconds", r.refreshIdleSeconds());
+                o.put("session_ends_at", r.sessionEndsAt() == null ? null : r.sessionEndsAt().toString());
+                long[] keepAlive = KeepAlivePlan.rangeMillis(r, now.toEpochMilli());
+                o.put("next_keepalive_from", keepAlive == null ? null : Instant.ofEpochMilli(keepAlive[0]).toString());
+                o.put("next_keepalive_until", keepAlive == null ? null : Instant.ofEpochMilli(keepAlive[1]).toString());
                 o.put("needs_login", r.needsLogin());
                 servers.add(o);
             }
@@ -69,11 +80,19 @@ final class StatusCommand {
             out.println("no servers stored; add one with: java -jar mcp-refresh.jar add <mcp-url> ...");
             return 0;
         }
-        String format = "%-40s %-24s %-20s %-22s %-18s %s%n";
-        out.printf(format, "SERVER", "IDENTITY", "CLIENT", "ACCESS TOKEN", "REFRESH TOKEN", "NEEDS LOGIN");
+        String format = "%-40s %-24s %-20s %-22s %-24s %-26s %s%n";
+        out.printf(format, "SERVER", "IDENTITY", "CLIENT", "ACCESS TOKEN", "REFRESH TOKEN", "KEEP-ALIVE (APP RUNNING)",
+                "NEEDS LOGIN");
         for (TokenRecord r : contents.records()) {
             out.printf(format, r.serverUrl(), r.identity().label(), r.clientId(), access(r, now), refresh(r, now),
-                    r.needsLogin() ? "yes: java -jar mcp-refresh.jar login " + r.serverUrl() : "no");
+                    keepAlive(r, now), r.needsLogin() ? "yes: java -jar mcp-refresh.jar login " + r.serverUrl() : "no");
+        }
+        for (TokenRecord r : contents.records()) {
+            if (r.sessionEndsAt() != null && now.isBefore(r.sessionEndsAt())) {
+                out.println("note: the grant for " + r.serverUrl() + " as " + r.identity().label() + " ends at "
+                        + r.sessionEndsAt() + " (in " + human(Duration.between(now, r.sessionEndsAt()).toSeconds())
+                        + ") whatever is refreshed; log in again before then");
+            }
         }
         return 0;
     }
@@ -89,15 +108,36 @@ final class StatusCommand {
         return s <= 0 ? "expired" : "expires in " + human(s);
     }
 
+    /** Whether a refresh token is held and when it dies if unused, where known. */
     private static String refresh(TokenRecord r, Instant now) {
         if (r.refreshToken() == null) {
             return "absent";
         }
-        if (r.refreshExpiresAt() == null) {
+        RefreshDeadline deadline = RefreshDeadline.of(r);
+        if (deadline == null) {
             return "present";
         }
-        long s = Duration.between(now, r.refreshExpiresAt()).toSeconds();
-        return s <= 0 ? "expired" : "present, " + human(s);
+        long s = Duration.between(now, deadline.at()).toSeconds();
+        String kind = deadline.source() == RefreshDeadline.Source.STORED_IDLE ? "idle end " : "";
+        return s <= 0 ? (kind.isEmpty() ? "expired" : "idle past its end") : "present, " + kind + "in " + human(s);
+    }
+
+    /** When a running app's agent refreshes this entry with no request needed, or why it does not. */
+    private static String keepAlive(TokenRecord r, Instant now) {
+        long[] range = KeepAlivePlan.rangeMillis(r, now.toEpochMilli());
+        if (range != null) {
+            long from = Math.max(0, (range[0] - now.toEpochMilli()) / 1000);
+            long until = Math.max(0, (range[1] - now.toEpochMilli()) / 1000);
+            return from == until ? (from == 0 ? "due now" : "in " + human(from))
+                    : "in " + human(from) + " to " + human(until);
+        }
+        if (r.refreshToken() == null || r.needsLogin()) {
+            return "-";
+        }
+        if (RefreshDeadline.of(r) == null) {
+            return "none: idle life unknown";
+        }
+        return r.sessionEndsAt() != null ? "none: fixed end" : "none";
     }
 
     private static String human(long seconds) {

@@ -70,7 +70,11 @@ final class StoredEntries {
             }
             TokenRecord toStore;
             if (existing != null) {
-                toStore = record.toBuilder().id(existing.id()).newGrant().build(); // updated in place
+                TokenRecord.Builder b = record.toBuilder().id(existing.id()).newGrant(); // updated in place
+                if (record.refreshIdleSeconds() == null) {
+                    b.refreshIdleSeconds(existing.refreshIdleSeconds()); // the server's idle lifetime did not change
+                }
+                toStore = b.build();
             } else {
                 // A new entry: its id comes from its server and identity, and never takes another entry's place.
                 toStore = record.toBuilder().id(null).newGrant().build();
