@@ -2,7 +2,6 @@ package dev.mcprefresh.agent.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -157,15 +156,19 @@ class EntryCallPatcherTest {
     }
 
     @Test
-    void onlyTheSdkBuildersAreTargetsAndTheTransportsAfterAnAttach() {
-        TransportTransformer t = new TransportTransformer(null, false, null);
-        assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientStreamableHttpTransport$Builder"));
-        assertTrue(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport$Builder"));
-        assertFalse(t.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"));
-        TransportTransformer attached = new TransportTransformer(null, true, null);
-        assertTrue(attached.isTarget("io/modelcontextprotocol/client/transport/HttpClientSseClientTransport"),
-                "after a late attach the transports themselves are changed too");
-        assertFalse(t.isTarget(null));
-        assertNotNull(t);
+    void theSdkBuildersAndTransportsAreTargetsWithAndWithoutAnAttach() {
+        String pkg = "io/modelcontextprotocol/client/transport/";
+        for (boolean attached : new boolean[] {false, true}) {
+            TransportTransformer t = new TransportTransformer(null, attached, null);
+            String when = attached ? "after a late attach" : "on a start without attach";
+            assertTrue(t.isTarget(pkg + "HttpClientStreamableHttpTransport$Builder"), when);
+            assertTrue(t.isTarget(pkg + "HttpClientSseClientTransport$Builder"), when);
+            assertTrue(t.isTarget(pkg + "HttpClientStreamableHttpTransport"), when + ": for its closeGracefully()");
+            assertTrue(t.isTarget(pkg + "HttpClientSseClientTransport"), when + ": for its closeGracefully()");
+            assertFalse(t.isTarget(pkg + "StdioClientTransport"), when);
+            assertFalse(t.isTarget(pkg + "HttpClientStreamableHttpTransport$Builder$1"), when);
+            assertFalse(t.isTarget("io/modelcontextprotocol/client/McpAsyncClient"), when);
+            assertFalse(t.isTarget(null), when);
+        }
     }
 }

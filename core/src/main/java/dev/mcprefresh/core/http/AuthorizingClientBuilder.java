@@ -21,6 +21,8 @@ public final class AuthorizingClientBuilder implements HttpClient.Builder {
     private final RequestPolicy policy;
     /** The app's redirect policy when set through this builder (null: whatever the app's builder had). */
     private HttpClient.Redirect appRedirect;
+    /** Whether a client was built: each further one (a reused transport builder) gets a policy of its own. */
+    private boolean built;
 
     public AuthorizingClientBuilder(HttpClient.Builder delegate, RequestPolicy policy) {
         this.delegate = delegate;
@@ -43,6 +45,13 @@ public final class AuthorizingClientBuilder implements HttpClient.Builder {
      */
     @Override
     public HttpClient build() {
+        RequestPolicy policy = this.policy;
+        synchronized (this) {
+            if (built) {
+                policy = policy.forAnotherTransport(); // one transport's identity and close are not another's
+            }
+            built = true;
+        }
         HttpClient.Redirect redirect = appRedirect;
         HttpClient asConfigured = null;
         if (redirect == null) {

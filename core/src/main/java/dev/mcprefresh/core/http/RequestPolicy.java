@@ -38,6 +38,11 @@ public final class RequestPolicy {
         return identities == null ? null : new RequestPolicy(url, origin, identities);
     }
 
+    /** The same policy for another transport to the same URL, with its own identity binding and its own close. */
+    public RequestPolicy forAnotherTransport() {
+        return new RequestPolicy(transportUrl, origin, identities.forAnotherTransport());
+    }
+
     /** The transport URL this policy was made for. */
     public URI transportUrl() {
         return transportUrl;

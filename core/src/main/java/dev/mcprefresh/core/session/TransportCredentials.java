@@ -21,6 +21,7 @@ public final class TransportCredentials {
     private final CredentialsRegistry registry;
     private final String serverUrl;
     private final String transportUrl;
+    private final URI transportUri;
     private final Map<String, Choice> choices = new ConcurrentHashMap<>();
     private volatile Choice last;
     private volatile String boundEntryId;
@@ -31,6 +32,15 @@ public final class TransportCredentials {
         this.registry = registry;
         this.serverUrl = serverUrl;
         this.transportUrl = LoggedUrl.of(transportUrl);
+        this.transportUri = transportUrl;
+    }
+
+    /**
+     * A binding of its own for another transport to the same URL (a reused transport builder): its own identity
+     * decision, and its own close.
+     */
+    public TransportCredentials forAnotherTransport() {
+        return new TransportCredentials(registry, serverUrl, transportUri);
     }
 
     /** The stored server URL this transport belongs to. */
@@ -108,7 +118,7 @@ public final class TransportCredentials {
      * The app closed the transport: its grant is no longer kept alive for it (requests it may still send are served
      * as before). Transports that are garbage collected without a close are noticed by themselves.
      */
-    public void close() {
+    public synchronized void close() { // with decide(): a close never slips in before the transport is counted
         closed = true;
         Credentials c = boundCredentials;
         if (c != null) {
