@@ -3,7 +3,8 @@
 //
 // Usage: node server.mjs <port> <config.json>
 //   config.json: { "clients": [ { client metadata... , "x_access_token_ttl": 2, "x_refresh_token_ttl": 3600,
-//                                  "x_access_token_format": "jwt" (optional; resource-bound tokens as JWTs) } ],
+//                                  "x_access_token_format": "jwt" (optional; resource-bound tokens as JWTs),
+//                                  "x_refresh_expires_in": true (optional; see below) } ],
 //                  "scopes": [...] (optional; default openid offline_access mcp) }
 // Prints "READY <issuer>" on stdout once it listens.
 //
@@ -11,6 +12,21 @@
 // request's `login_hint` ("alice" when there is none), granting every requested scope, so that tests can drive the
 // authorization-code + PKCE flow over plain HTTP as any user: the browser step is the only part replaced, the
 // protocol endpoints are the provider's own.
+//
+// Refresh tokens rotate, and every rotated refresh token gets the client's full x_refresh_token_ttl again: the
+// refresh token's life is an idle timeout that slides with each use (Keycloak's "SSO Session Idle"), so a client
+// that refreshes at least once per window keeps its grant forever and one that sits idle longer loses it
+// (invalid_grant). (oidc-provider's own default would keep a public web client's rotated token at the old expiry;
+// the ttl.RefreshToken function below replaces that default.) Expiry is checked in whole seconds (exp <= now), so a
+// token's real life is between ttl - 1 and ttl seconds.
+//
+// A client with x_refresh_expires_in true gets `refresh_expires_in` (the issued refresh token's remaining life in
+// seconds) in every successful token response that carries a refresh token, as Keycloak sends it.
+//
+// GET /test/stats: { token: {<grant_type>: successes}, tokenErrors: {"<grant_type>:<error>": failures},
+//                    refreshReuse: <rotated refresh tokens presented again>,
+//                    refreshTimes: {<client_id>: [epoch millis of each successful refresh_token grant, in order]} }
+// POST /test/destroy-access-token (body: the token): destroys one access token, leaving its grant alive.
 import http from 'node:http';
 import fs from 'node:fs';
 import Provider, { errors } from 'oidc-provider';
@@ -19,12 +35,14 @@ const port = Number(process.argv[2]);
 const config = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
 const issuer = `http://127.0.0.1:${port}`;
 
-const stats = { token: {}, tokenErrors: {}, refreshReuse: 0 };
+const stats = { token: {}, tokenErrors: {}, refreshReuse: 0, refreshTimes: {} };
 const bump = (map, key) => { map[key] = (map[key] || 0) + 1; };
+
+const refreshTtl = (client) => (client && client.x_refresh_token_ttl) || 3600;
 
 const provider = new Provider(issuer, {
   clients: config.clients,
-  extraClientMetadata: { properties: ['x_access_token_ttl', 'x_refresh_token_ttl', 'x_access_token_format'] },
+  extraClientMetadata: { properties: ['x_access_token_ttl', 'x_refresh_token_ttl', 'x_access_token_format', 'x_refresh_expires_in'] },
   // A config may drop offline_access to play a server that never issues refresh tokens (doctor's bad case).
   scopes: config.scopes || ['openid', 'offline_access', 'mcp'],
   findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
@@ -53,7 +71,8 @@ const provider = new Provider(issuer, {
   },
   ttl: {
     AccessToken: (_ctx, _token, client) => (client && client.x_access_token_ttl) || config.accessTokenTtl || 2,
-    RefreshToken: (_ctx, _token, client) => (client && client.x_refresh_token_ttl) || 3600,
+    // A number per client, never the rotated token's remaining life: each rotation restarts the idle window.
+    RefreshToken: (_ctx, _token, client) => refreshTtl(client),
     AuthorizationCode: 60,
     Grant: 3600,
     Session: 3600,
@@ -69,10 +88,29 @@ const provider = new Provider(issuer, {
 // Plain HTTP on loopback is expected here; the provider must still produce http:// URLs.
 provider.proxy = false;
 
-provider.on('grant.success', (ctx) => bump(stats.token, ctx.oidc.params.grant_type));
+provider.on('grant.success', (ctx) => {
+  bump(stats.token, ctx.oidc.params.grant_type);
+  if (ctx.oidc.params.grant_type === 'refresh_token' && ctx.oidc.client) {
+    (stats.refreshTimes[ctx.oidc.client.clientId] ||= []).push(Date.now());
+  }
+});
+
 provider.on('grant.error', (ctx, err) => {
   bump(stats.tokenErrors, `${ctx.oidc.params && ctx.oidc.params.grant_type}:${err.error}`);
   if (err.error === 'invalid_grant' && /already used|consumed|reuse/i.test(String(err.error_detail))) stats.refreshReuse += 1;
+});
+
+// Keycloak's refresh_expires_in, for the clients that ask for it: added to the provider's own token response.
+provider.use(async (ctx, next) => {
+  await next();
+  const client = ctx.oidc && ctx.oidc.client;
+  if (ctx.method === 'POST' && ctx.path === '/token' && ctx.status === 200 && client && client.x_refresh_expires_in
+      && ctx.body && typeof ctx.body === 'object' && typeof ctx.body.refresh_token === 'string') {
+    // The token just issued (or, without rotation, the one presented): a new token's exp is computed at save time
+    // and not kept on the entity, so remainingTTL is then its ttl, i.e. its full life.
+    const issued = ctx.oidc.entities.RefreshToken;
+    ctx.body = { ...ctx.body, refresh_expires_in: issued ? Math.max(0, issued.remainingTTL) : refreshTtl(client) };
+  }
 });
 
 async function autoApprove(req, res) {

@@ -23,9 +23,13 @@ import java.util.Map;
  * Clients: {@code app} (public, 3 s access tokens), {@code app-5s} (public, 5 s, for the demo), {@code app-long} (public, 300 s),
  * {@code app-short-refresh} (3 s access tokens, 30 s refresh tokens: a server setup doctor must flag), {@code app-jwt}
  * (public, 3 s; tokens asked for with a {@code resource} are RFC 9068 JWTs carrying {@code iss} and {@code sub}, which
- * the provider cannot introspect: the bearer gate verifies them with the provider's JWKS), {@code rs} (the resource
- * server's introspection credentials). Refresh tokens rotate; reuse of a rotated one revokes the grant. Users: any
- * plain name, chosen by the login's {@code login_hint} ("alice" by default).
+ * the provider cannot introspect: the bearer gate verifies them with the provider's JWKS), {@code app-idle} and
+ * {@code app-idle-2} (public, 3 s access tokens, 10 s refresh tokens whose life is an idle timeout: each refresh
+ * issues a refresh token with the full 10 s again, and token responses carry Keycloak's {@code refresh_expires_in};
+ * two clients so that concurrent idle keep-alive scenarios count their refreshes apart), {@code rs} (the resource
+ * server's introspection credentials). Refresh tokens rotate, each rotated one with its client's full refresh token
+ * lifetime (a sliding window); reuse of a rotated one revokes the grant. Users: any plain name, chosen by the login's
+ * {@code login_hint} ("alice" by default).
  */
 final class AuthorizationServer implements AutoCloseable {
     static final String REDIRECT = "http://127.0.0.1/callback";
@@ -33,6 +37,10 @@ final class AuthorizationServer implements AutoCloseable {
     static final String RS_SECRET = "rs-secret-for-loopback-tests-only";
     /** The public client whose resource-bound access tokens are JWTs. */
     static final String JWT_CLIENT = "app-jwt";
+    /** Public clients whose refresh tokens die after {@link #IDLE_REFRESH_TTL_SECONDS} without a refresh. */
+    static final String IDLE_CLIENT = "app-idle";
+    static final String IDLE_CLIENT_2 = "app-idle-2";
+    static final int IDLE_REFRESH_TTL_SECONDS = 10;
 
     private final ForkedProcess process;
     final String issuer;
@@ -58,6 +66,7 @@ final class AuthorizationServer implements AutoCloseable {
                 + publicClient("app", 3) + "," + publicClient("app-5s", 5) + "," + publicClient("app-long", 300) + ","
                 + publicClient("app-short-refresh", 3).replace("}", ",\"x_refresh_token_ttl\":30}") + ","
                 + publicClient(JWT_CLIENT, 3).replace("}", ",\"x_access_token_format\":\"jwt\"}") + ","
+                + idleClient(IDLE_CLIENT) + "," + idleClient(IDLE_CLIENT_2) + ","
                 + "{\"client_id\":\"" + RS_CLIENT + "\",\"client_secret\":\"" + RS_SECRET
                 + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]}]"
                 + (scopes == null ? "" : ",\"scopes\":[\"" + String.join("\",\"", scopes) + "\"]") + "}");
@@ -72,6 +81,11 @@ final class AuthorizationServer implements AutoCloseable {
         return "{\"client_id\":\"" + id + "\",\"token_endpoint_auth_method\":\"none\","
                 + "\"grant_types\":[\"authorization_code\",\"refresh_token\"],\"response_types\":[\"code\"],"
                 + "\"redirect_uris\":[\"" + REDIRECT + "\"],\"x_access_token_ttl\":" + accessTtl + "}";
+    }
+
+    private static String idleClient(String id) {
+        return publicClient(id, 3).replace("}", ",\"x_refresh_token_ttl\":" + IDLE_REFRESH_TTL_SECONDS
+                + ",\"x_refresh_expires_in\":true}");
     }
 
     /** {@code idToken}: the OpenID ID token of the login (scope openid), null when none was issued. */
@@ -250,6 +264,22 @@ final class AuthorizationServer implements AutoCloseable {
     long tokenGrants(String grantType) throws Exception {
         Long n = Json.number(Json.object(stats(), "token"), grantType);
         return n == null ? 0 : n;
+    }
+
+    /**
+     * When the server granted each successful refresh_token request of {@code clientId} so far (epoch millis of the
+     * server's clock, which is this machine's), oldest first.
+     */
+    List<Long> refreshTimes(String clientId) throws Exception {
+        Map<String, Object> all = Json.object(stats(), "refreshTimes");
+        List<Object> times = all == null ? null : Json.array(all, clientId);
+        List<Long> out = new java.util.ArrayList<>();
+        if (times != null) {
+            for (Object t : times) {
+                out.add(((Number) t).longValue());
+            }
+        }
+        return out;
     }
 
     private Map<String, Object> postForm(String path, Map<String, String> form) throws IOException, InterruptedException {

@@ -51,17 +51,47 @@ final class ClientRun implements AutoCloseable {
                 line -> { }, extraArgs);
     }
 
+    /**
+     * The usual ClientApp with more agent arguments and JVM options: {@code agentArgs} are appended to
+     * {@code store=...,log.level=debug} (e.g. {@code "keepalive=false"}; ignored without a store), {@code jvmOptions}
+     * go before the class path (e.g. {@code "-Dit.linger.millis=25000"}).
+     */
+    static ClientRun start(String sdk, String mode, String baseUrl, String staticToken, Path store, int calls,
+            long intervalMillis, Path workDir, List<String> agentArgs, List<String> jvmOptions) throws Exception {
+        return start(sdk, mode, baseUrl, staticToken, store, calls, intervalMillis, workDir, agentArgs, jvmOptions,
+                line -> { });
+    }
+
+    /** The same, handing every output line to {@code echo} as it arrives (e.g. to note when it came). */
+    static ClientRun start(String sdk, String mode, String baseUrl, String staticToken, Path store, int calls,
+            long intervalMillis, Path workDir, List<String> agentArgs, List<String> jvmOptions,
+            java.util.function.Consumer<String> echo) throws Exception {
+        return start(ItEnv.java(), sdk, "ClientApp", mode, baseUrl, staticToken, store, calls, intervalMillis, workDir,
+                echo, List.of(), agentArgs, jvmOptions);
+    }
+
     private static ClientRun start(Path java, String sdk, String app, String mode, String baseUrl, String staticToken,
             Path store, int calls, long intervalMillis, Path workDir, java.util.function.Consumer<String> echo,
             List<String> extraArgs) throws Exception {
+        return start(java, sdk, app, mode, baseUrl, staticToken, store, calls, intervalMillis, workDir, echo, extraArgs,
+                List.of(), List.of());
+    }
+
+    private static ClientRun start(Path java, String sdk, String app, String mode, String baseUrl, String staticToken,
+            Path store, int calls, long intervalMillis, Path workDir, java.util.function.Consumer<String> echo,
+            List<String> extraArgs, List<String> agentArgs, List<String> jvmOptions) throws Exception {
         Path tokenFile = Files.createTempFile(workDir, "static-token", ".txt");
         Files.writeString(tokenFile, staticToken);
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         if (store != null) {
-            cmd.add("-javaagent:" + ItEnv.agentJar() + "=store=" + store + ",log.level=debug");
+            StringBuilder agent = new StringBuilder("-javaagent:" + ItEnv.agentJar() + "=store=" + store
+                    + ",log.level=debug");
+            agentArgs.forEach(a -> agent.append(',').append(a));
+            cmd.add(agent.toString());
         }
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        cmd.addAll(jvmOptions);
         if (sdk.endsWith(EXECUTABLE_JAR)) { // the module's Spring Boot executable jar, run as such apps ship
             cmd.addAll(List.of("-jar", ItEnv.executableJar(sdk.substring(0, sdk.length() - EXECUTABLE_JAR.length()))
                     .toString()));
@@ -70,7 +100,8 @@ final class ClientRun implements AutoCloseable {
         }
         cmd.addAll(List.of(mode, baseUrl, String.valueOf(calls), String.valueOf(intervalMillis), tokenFile.toString()));
         cmd.addAll(extraArgs);
-        String name = "client-" + sdk + "-" + mode + (store != null ? "-agent" : "-plain");
+        String name = "client-" + sdk + "-" + mode + (store != null ? "-agent" : "-plain")
+                + (store != null && !agentArgs.isEmpty() ? "[" + String.join(",", agentArgs) + "]" : "");
         return new ClientRun(ForkedProcess.start(name, cmd, workDir, echo));
     }
 
