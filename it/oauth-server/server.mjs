@@ -4,7 +4,8 @@
 // Usage: node server.mjs <port> <config.json>
 //   config.json: { "clients": [ { client metadata... , "x_access_token_ttl": 2, "x_refresh_token_ttl": 3600,
 //                                  "x_access_token_format": "jwt" (optional; resource-bound tokens as JWTs),
-//                                  "x_refresh_expires_in": true (optional; see below) } ],
+//                                  "x_refresh_expires_in": true (optional; see below),
+//                                  "x_refresh_token_max": 40 (optional; see below) } ],
 //                  "scopes": [...] (optional; default openid offline_access mcp) }
 // Prints "READY <issuer>" on stdout once it listens.
 //
@@ -19,6 +20,9 @@
 // (invalid_grant). (oidc-provider's own default would keep a public web client's rotated token at the old expiry;
 // the ttl.RefreshToken function below replaces that default.) Expiry is checked in whole seconds (exp <= now), so a
 // token's real life is between ttl - 1 and ttl seconds.
+//
+// A client with x_refresh_token_max also has a session maximum (Keycloak's "SSO Session Max"): no refresh token of
+// the grant outlives the first one's issue plus that many seconds, however often it is refreshed.
 //
 // A client with x_refresh_expires_in true gets `refresh_expires_in` (the issued refresh token's remaining life in
 // seconds) in every successful token response that carries a refresh token, as Keycloak sends it.
@@ -39,10 +43,18 @@ const stats = { token: {}, tokenErrors: {}, refreshReuse: 0, refreshTimes: {} };
 const bump = (map, key) => { map[key] = (map[key] || 0) + 1; };
 
 const refreshTtl = (client) => (client && client.x_refresh_token_ttl) || 3600;
+// Capped by the grant's session maximum, counted from the first refresh token's issue (iiat, kept across rotation).
+const refreshTokenTtl = (token, client) => {
+  const ttl = refreshTtl(client);
+  if (!client || !client.x_refresh_token_max || !token || !token.iiat) return ttl;
+  const left = token.iiat + client.x_refresh_token_max - Math.floor(Date.now() / 1000);
+  return Math.max(1, Math.min(ttl, left));
+};
 
 const provider = new Provider(issuer, {
   clients: config.clients,
-  extraClientMetadata: { properties: ['x_access_token_ttl', 'x_refresh_token_ttl', 'x_access_token_format', 'x_refresh_expires_in'] },
+  extraClientMetadata: { properties: ['x_access_token_ttl', 'x_refresh_token_ttl', 'x_access_token_format', 'x_refresh_expires_in',
+    'x_refresh_token_max'] },
   // A config may drop offline_access to play a server that never issues refresh tokens (doctor's bad case).
   scopes: config.scopes || ['openid', 'offline_access', 'mcp'],
   findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
@@ -72,7 +84,7 @@ const provider = new Provider(issuer, {
   ttl: {
     AccessToken: (_ctx, _token, client) => (client && client.x_access_token_ttl) || config.accessTokenTtl || 2,
     // A number per client, never the rotated token's remaining life: each rotation restarts the idle window.
-    RefreshToken: (_ctx, _token, client) => refreshTtl(client),
+    RefreshToken: (_ctx, token, client) => refreshTokenTtl(token, client),
     AuthorizationCode: 60,
     Grant: 3600,
     Session: 3600,

@@ -25,19 +25,24 @@ public final class CredentialsMBeans implements Consumer<Credentials> {
     private final CredentialsRegistry registry;
     private final boolean always;
     private final Clock clock;
+    /** The platform MBean server if the JVM runs it already, else null; never creates it. */
+    private final java.util.function.Supplier<MBeanServer> running;
     private final Map<Credentials, ObjectName> registered = new ConcurrentHashMap<>();
     private volatile long nextLookMillis;
     private volatile boolean failedSaid;
 
-    CredentialsMBeans(CredentialsRegistry registry, boolean always, Clock clock) {
+    CredentialsMBeans(CredentialsRegistry registry, boolean always, Clock clock,
+            java.util.function.Supplier<MBeanServer> running) {
         this.registry = registry;
         this.always = always;
         this.clock = clock;
+        this.running = running;
     }
 
     /** Publishes the registry's entries as MBeans; {@code mode}: "true" or "auto" ("false": do not call this). */
     public static void publish(CredentialsRegistry registry, String mode) {
-        registry.publishWith(new CredentialsMBeans(registry, "true".equals(mode), Clock.systemUTC()));
+        registry.publishWith(new CredentialsMBeans(registry, "true".equals(mode), Clock.systemUTC(),
+                CredentialsMBeans::platformServerIfRunning));
     }
 
     @Override
@@ -74,10 +79,16 @@ public final class CredentialsMBeans implements Consumer<Credentials> {
             return null;
         }
         nextLookMillis = now + LOOK_AGAIN_MILLIS;
-        // The platform server is made through MBeanServerFactory, which lists it once it exists: finding it here
-        // does not create it.
+        return running.get();
+    }
+
+    /**
+     * The platform MBean server when something already made it: it is made through MBeanServerFactory, which lists
+     * it from then on, so looking does not create it. Only the platform one holds the JVM's runtime MBean.
+     */
+    static MBeanServer platformServerIfRunning() {
         try {
-            ObjectName runtime = new ObjectName(ManagementFactory.RUNTIME_MXBEAN_NAME); // only the platform one has it
+            ObjectName runtime = new ObjectName(ManagementFactory.RUNTIME_MXBEAN_NAME);
             for (MBeanServer s : MBeanServerFactory.findMBeanServer(null)) {
                 if (s.isRegistered(runtime)) {
                     return s;

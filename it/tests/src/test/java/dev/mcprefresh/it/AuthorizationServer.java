@@ -26,7 +26,9 @@ import java.util.Map;
  * the provider cannot introspect: the bearer gate verifies them with the provider's JWKS), {@code app-idle} and
  * {@code app-idle-2} (public, 3 s access tokens, 10 s refresh tokens whose life is an idle timeout: each refresh
  * issues a refresh token with the full 10 s again, and token responses carry Keycloak's {@code refresh_expires_in};
- * two clients so that concurrent idle keep-alive scenarios count their refreshes apart), {@code rs} (the resource
+ * two clients so that concurrent idle keep-alive scenarios count their refreshes apart), {@code app-session-max}
+ * (3 s access tokens, refresh tokens whose end never passes the grant's first 40 s: a session maximum, stated in
+ * {@code refresh_expires_in}), {@code rs} (the resource
  * server's introspection credentials). Refresh tokens rotate, each rotated one with its client's full refresh token
  * lifetime (a sliding window); reuse of a rotated one revokes the grant. Users: any plain name, chosen by the login's
  * {@code login_hint} ("alice" by default).
@@ -40,6 +42,9 @@ final class AuthorizationServer implements AutoCloseable {
     /** Public clients whose refresh tokens die after {@link #IDLE_REFRESH_TTL_SECONDS} without a refresh. */
     static final String IDLE_CLIENT = "app-idle";
     static final String IDLE_CLIENT_2 = "app-idle-2";
+    /** A session maximum: refresh tokens slide for 3600 s but never outlive the grant's first 40 s. */
+    static final String SESSION_MAX_CLIENT = "app-session-max";
+    static final int SESSION_MAX_SECONDS = 40;
     static final int IDLE_REFRESH_TTL_SECONDS = 10;
 
     private final ForkedProcess process;
@@ -67,6 +72,8 @@ final class AuthorizationServer implements AutoCloseable {
                 + publicClient("app-short-refresh", 3).replace("}", ",\"x_refresh_token_ttl\":30}") + ","
                 + publicClient(JWT_CLIENT, 3).replace("}", ",\"x_access_token_format\":\"jwt\"}") + ","
                 + idleClient(IDLE_CLIENT) + "," + idleClient(IDLE_CLIENT_2) + ","
+                + publicClient(SESSION_MAX_CLIENT, 3).replace("}", ",\"x_refresh_token_max\":" + SESSION_MAX_SECONDS
+                        + ",\"x_refresh_expires_in\":true}") + ","
                 + "{\"client_id\":\"" + RS_CLIENT + "\",\"client_secret\":\"" + RS_SECRET
                 + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]}]"
                 + (scopes == null ? "" : ",\"scopes\":[\"" + String.join("\",\"", scopes) + "\"]") + "}");

@@ -219,6 +219,86 @@ class CliTest {
         assertTrue(live.output().contains("[OK  ] MCP server accepts the refreshed token"), live.output());
     }
 
+    /**
+     * A refresh token that dies after 30 s unused, stated nowhere but in introspection: status says idle apps are not
+     * covered; doctor --live (5 s after the last refresh, so a sliding end can be told from a fixed one) measures the
+     * idle lifetime and stores it, and from then on status shows the keep-alive a running app follows.
+     */
+    @Test
+    void doctorMeasuresAnIdleLifetimeAndStatusShowsTheKeepAlive() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("doctor-idle"));
+        Path storeFile = seed(dir, as, server, "app-short-refresh", as.login("app-short-refresh"));
+        AgentCli.Result before = AgentCli.run(dir, "status", "--store", storeFile.toString());
+        assertTrue(before.output().contains("none: idle life unknown"), before.output());
+        Thread.sleep(5000);
+        AgentCli.Result live = AgentCli.run(dir, "doctor", server.mcpUrl, "--live", "--store", storeFile.toString());
+        assertTrue(live.output().matches("(?s).*\\[WARN\\] refresh token idle lifetime: about (2[5-9]|30) s, extended"
+                + " by each refresh: a running app's agent refreshes an idle grant before it ends \\(stored for the"
+                + " agent\\).*"), live.output());
+        TokenRecord stored = store(storeFile).read().soleEntry(server.mcpUrl);
+        assertTrue(stored.refreshIdleSeconds() >= 25 && stored.refreshIdleSeconds() <= 30, stored.toString());
+        assertEquals(null, stored.sessionEndsAt());
+        AgentCli.Result after = AgentCli.run(dir, "status", "--store", storeFile.toString());
+        assertTrue(after.output().matches("(?s).*present, idle end in [0-9]+ s +in [0-9]+ s to [0-9]+ s .*"),
+                after.output());
+        Map<String, Object> json = statusJson(dir, storeFile);
+        assertEquals("the idle lifetime stored for the server", json.get("refresh_deadline_source"), json.toString());
+        assertTrue(json.get("next_keepalive_from") != null, json.toString());
+        Secrets secrets = new Secrets();
+        secrets.addFromStore(storeFile);
+        secrets.assertNotIn("doctor and status", before.output() + live.output() + after.output());
+    }
+
+    /**
+     * A grant with a session maximum: the refresh 5 s after the last one does not move the refresh token's end, so
+     * doctor --live reports (and stores) the fixed end; status then names it.
+     */
+    @Test
+    void doctorTellsASessionMaximumFromAnIdleLifetime() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("doctor-session-max"));
+        Path storeFile = seed(dir, as, server, AuthorizationServer.SESSION_MAX_CLIENT,
+                as.login(AuthorizationServer.SESSION_MAX_CLIENT));
+        Thread.sleep(5000);
+        AgentCli.Result live = AgentCli.run(dir, "doctor", server.mcpUrl, "--live", "--store", storeFile.toString());
+        assertTrue(live.output().contains("[WARN] session maximum: the refresh token's end ("), live.output());
+        assertTrue(live.output().contains("did not move with the refresh: the grant ends then whatever is refreshed"),
+                live.output());
+        TokenRecord stored = store(storeFile).read().soleEntry(server.mcpUrl);
+        assertTrue(stored.sessionEndsAt() != null, stored.toString());
+        AgentCli.Result status = AgentCli.run(dir, "status", "--store", storeFile.toString());
+        assertTrue(status.output().contains("none: fixed end"), status.output());
+        assertTrue(status.output().contains("ends at " + stored.sessionEndsAt()), status.output());
+    }
+
+    /** --refresh-idle is stored as given; a re-add without it keeps it; a bad value is a usage error. */
+    @Test
+    void addStoresTheIdleLifetimeTheUserGives() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("add-idle"));
+        Path rt = dir.resolve("rt.txt");
+        Files.writeString(rt, as.login("app-long").refreshToken());
+        Path storeFile = dir.resolve("store/tokens.json");
+        AgentCli.Result add = AgentCli.run(dir, "add", server.mcpUrl, "--client-id", "app-long",
+                "--refresh-token-file", rt.toString(), "--refresh-idle", "45m", "--store", storeFile.toString());
+        assertEquals(0, add.exitCode(), add.output());
+        assertEquals(2700L, store(storeFile).read().soleEntry(server.mcpUrl).refreshIdleSeconds());
+        Map<String, Object> json = statusJson(dir, storeFile);
+        assertEquals(2700L, json.get("refresh_idle_seconds"), json.toString());
+        assertTrue(json.get("next_keepalive_from") != null, json.toString());
+        assertUsage(AgentCli.run(dir, "add", server.mcpUrl, "--client-id", "app-long", "--refresh-token-file",
+                rt.toString(), "--refresh-idle", "0", "--store", storeFile.toString()), 2,
+                "--refresh-idle must be a positive lifetime such as 45s, 30m, 12h or 7d");
+    }
+
+    /** The one server entry of {@code status --json}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> statusJson(Path dir, Path storeFile) throws Exception {
+        AgentCli.Result r = AgentCli.run(dir, "status", "--json", "--store", storeFile.toString());
+        assertEquals(0, r.exitCode(), r.output());
+        String stdout = String.join("\n", r.output().lines().filter(l -> !l.startsWith("[err] ")).toList());
+        List<Object> servers = (List<Object>) Json.parseObject(stdout.getBytes(StandardCharsets.UTF_8)).get("servers");
+        return (Map<String, Object>) servers.get(0);
+    }
+
     @Test
     void logoutRevokesTheRefreshTokenAndForgetsTheServer() throws Exception {
         Path dir = Files.createDirectories(work.resolve("logout"));
