@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,6 +235,29 @@ class IdleKeepAliveTest {
                 + "; calls at " + (call1 - start) + " and " + (call2 - start) + " ms");
         assertTrue(grants.stream().noneMatch(t -> t > closed + 1500), "no refresh may follow the transport's close; "
                 + report + "\n" + run.output());
+        secrets.assertNotIn(run.process.name(), run.output());
+    }
+
+    /**
+     * A session maximum cannot be passed: the grant's refresh tokens never outlive its first 40 s. A refresh that does
+     * not move the refresh token's end teaches the agent the fixed end; it warns once, ahead of it, with the time left
+     * and the login command, stores it for status, and plans no keep-alive that could not help.
+     */
+    @Test
+    @Order(5)
+    void aSessionMaximumIsWarnedOnceAheadOfItsEnd(@TempDir Path dir) throws Exception {
+        Path store = dir.resolve("store/tokens.json");
+        AuthorizationServer.Tokens tokens = seeded(dir, AuthorizationServer.SESSION_MAX_CLIENT, store);
+        ClientRun run = track(ClientRun.start(SDK, MODE, server.baseUrl, tokens.accessToken(), store, 3, 5000, dir,
+                List.of(), List.of()));
+        run.finish();
+        secrets.addFromStore(store);
+        assertEquals(0, run.failed, run.output());
+        long warnings = run.output().lines().filter(l -> l.contains("whatever is refreshed: that is the authorization"
+                + " server's session maximum; sign in again before then: java -jar mcp-refresh.jar login")).count();
+        assertEquals(1, warnings, "one warning ahead of the fixed end:\n" + run.output());
+        TokenRecord stored = new TokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl);
+        assertTrue(stored.sessionEndsAt() != null, "the fixed end is stored for status: " + stored);
         secrets.assertNotIn(run.process.name(), run.output());
     }
 
