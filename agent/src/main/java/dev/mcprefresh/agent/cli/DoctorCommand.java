@@ -6,11 +6,9 @@ import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
 import dev.mcprefresh.core.oauth.Discovery;
 import dev.mcprefresh.core.oauth.DiscoveryException;
-import dev.mcprefresh.core.oauth.JwtExpiry;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.Credentials;
-import dev.mcprefresh.core.session.ServerMatcher;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
@@ -172,7 +170,7 @@ final class DoctorCommand {
         try {
             Clock clock = Clock.systemUTC();
             // Read before the refresh, which may rotate the old token away: its end, to see whether refreshing moves it.
-            Instant oldEnd = IdleChecks.refreshTokenEnd(before, meta, new TokenEndpointClient(http, clock));
+            IdleChecks.End oldEnd = IdleChecks.refreshTokenEnd(before, meta, new TokenEndpointClient(http, clock));
             Credentials credentials = new Credentials(before, store, new TokenEndpointClient(http, clock), clock,
                     settings.duration(Setting.REFRESH_SKEW_SECONDS), executor);
             boolean refreshed = credentials.refreshNow().get(settings.duration(Setting.LOCK_TIMEOUT_SECONDS).toSeconds()
@@ -193,7 +191,8 @@ final class DoctorCommand {
                     ? "the server rotates refresh tokens (mcp-refresh stores each new one before using it)"
                     : "the server keeps the same refresh token", null);
             Instant newEnd = checkRefreshLifetime(after, meta, new TokenEndpointClient(http, clock));
-            new IdleChecks(findings::add).fromRefresh(before, oldEnd, after, newEnd, store);
+            new IdleChecks(findings::add).fromRefresh(before, oldEnd == null ? null : oldEnd.at(), after, newEnd,
+                    store);
             checkAccepted(url, after);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             add("live refresh", Level.FAIL, "the refresh did not finish (" + e.getClass().getSimpleName() + ")",
@@ -208,17 +207,8 @@ final class DoctorCommand {
      * introspection (only at the token endpoint's own server).
      */
     private Instant checkRefreshLifetime(TokenRecord after, AuthorizationServerMetadata meta, TokenEndpointClient tokens) {
-        Instant expiry = after.refreshExpiresAt();
-        String source = "refresh_expires_in";
-        if (expiry == null && after.refreshToken() != null) {
-            expiry = JwtExpiry.of(after.refreshToken());
-            source = "the refresh token's exp";
-        }
-        if (expiry == null && meta != null && meta.introspectionEndpoint() != null
-                && ServerMatcher.sameOrigin(URI.create(meta.introspectionEndpoint()), after.tokenEndpoint())) {
-            expiry = tokens.refreshTokenExpiry(after, URI.create(meta.introspectionEndpoint()));
-            source = "token introspection";
-        }
+        IdleChecks.End end = IdleChecks.refreshTokenEnd(after, meta, tokens);
+        Instant expiry = end == null ? null : end.at();
         if (expiry == null) {
             add("refresh token lifetime", Level.OK, "not stated by the server (no refresh_expires_in, not a JWT, no"
                     + " introspection)", null);
@@ -228,7 +218,7 @@ final class DoctorCommand {
         String life = seconds < 120 ? seconds + " s" : seconds < 7200 ? seconds / 60 + " min" : seconds / 3600 + " h";
         // Under ten minutes, refresh dies in any pause of an app; under a day, overnight.
         Level level = seconds < 600 ? Level.FAIL : seconds < 24 * 3600 ? Level.WARN : Level.OK;
-        add("refresh token lifetime", level, "about " + life + " (from " + source + ")"
+        add("refresh token lifetime", level, "about " + life + " (from " + end.source() + ")"
                         + (level != Level.OK ? "; an app idle for longer than that must log in again" : ""),
                 level == Level.OK ? null : "on the authorization server, give refresh tokens a life of days, not"
                         + " minutes (and let each refresh extend it)");

@@ -47,17 +47,28 @@ final class IdleChecks {
         }
     }
 
+    /** A refresh token's end and where it was read. */
+    record End(Instant at, String source) {
+    }
+
     /** The end of {@code r}'s refresh token: stated, its JWT exp, else RFC 7662 introspection at its own server. */
-    static Instant refreshTokenEnd(TokenRecord r, AuthorizationServerMetadata meta, TokenEndpointClient tokens) {
+    static End refreshTokenEnd(TokenRecord r, AuthorizationServerMetadata meta, TokenEndpointClient tokens) {
         if (r.refreshToken() == null) {
             return null;
         }
-        Instant end = r.refreshExpiresAt() != null ? r.refreshExpiresAt() : JwtExpiry.of(r.refreshToken());
-        if (end == null && meta != null && meta.introspectionEndpoint() != null
-                && ServerMatcher.sameOrigin(URI.create(meta.introspectionEndpoint()), r.tokenEndpoint())) {
-            end = tokens.refreshTokenExpiry(r, URI.create(meta.introspectionEndpoint()));
+        if (r.refreshExpiresAt() != null) {
+            return new End(r.refreshExpiresAt(), "refresh_expires_in");
         }
-        return end;
+        Instant exp = JwtExpiry.of(r.refreshToken());
+        if (exp != null) {
+            return new End(exp, "the refresh token's exp");
+        }
+        if (meta != null && meta.introspectionEndpoint() != null
+                && ServerMatcher.sameOrigin(URI.create(meta.introspectionEndpoint()), r.tokenEndpoint())) {
+            Instant introspected = tokens.refreshTokenExpiry(r, URI.create(meta.introspectionEndpoint()));
+            return introspected == null ? null : new End(introspected, "token introspection");
+        }
+        return null;
     }
 
     /**

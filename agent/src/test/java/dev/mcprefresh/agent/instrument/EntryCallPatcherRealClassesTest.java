@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcprefresh.agent.testing.TestJars;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ class EntryCallPatcherRealClassesTest {
     @ParameterizedTest
     @ValueSource(strings = {"mcp-core", "reactor-core", "jackson-databind", "byte-buddy-1"})
     void everyInstanceMethodOfALibraryTakesTheCallAndEveryClassStillVerifies(String jarName) throws Exception {
-        File jar = onClassPath(jarName);
+        File jar = TestJars.onClassPath(jarName);
         Map<String, byte[]> original = new HashMap<>();
         Map<String, byte[]> patched = new HashMap<>();
         int methods = 0;
@@ -50,8 +51,9 @@ class EntryCallPatcherRealClassesTest {
                 methods += targets.size();
             }
         }
-        ClassLoader plain = new JarClasses(original);
-        ClassLoader withCalls = new JarClasses(patched);
+        ClassLoader parent = EntryCallPatcherRealClassesTest.class.getClassLoader();
+        ClassLoader plain = new TestJars.ChildFirstClasses(original, parent);
+        ClassLoader withCalls = new TestJars.ChildFirstClasses(patched, parent);
         int verified = 0;
         List<String> failures = new ArrayList<>();
         for (String name : original.keySet()) {
@@ -94,36 +96,6 @@ class EntryCallPatcherRealClassesTest {
             }
         }, ClassReader.SKIP_CODE);
         return targets;
-    }
-
-    private static File onClassPath(String jarName) {
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            File f = new File(entry);
-            if (f.getName().startsWith(jarName) && f.getName().endsWith(".jar")) {
-                return f;
-            }
-        }
-        throw new AssertionError(jarName + " is not on the test class path");
-    }
-
-    /** Defines the library's classes itself (child-first), so each is verified from the bytes given. */
-    private static final class JarClasses extends ClassLoader {
-        private final Map<String, byte[]> classes;
-
-        JarClasses(Map<String, byte[]> classes) {
-            super(EntryCallPatcherRealClassesTest.class.getClassLoader());
-            this.classes = classes;
-        }
-
-        @Override
-        protected synchronized Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            byte[] bytes = classes.get(name);
-            if (bytes == null) {
-                return super.loadClass(name, resolve);
-            }
-            Class<?> c = findLoadedClass(name);
-            return c != null ? c : defineClass(name, bytes, 0, bytes.length);
-        }
     }
 
 }

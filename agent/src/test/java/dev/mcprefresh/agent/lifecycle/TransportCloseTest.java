@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcprefresh.agent.testing.TestJars;
 import dev.mcprefresh.agent.bridge.McpRefreshBridge;
 import dev.mcprefresh.agent.instrument.TransportTransformer;
 import dev.mcprefresh.agent.langchain4j.okhttp.AuthorizingInterceptor;
@@ -19,7 +20,6 @@ import dev.mcprefresh.core.session.Credentials;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
-import java.io.File;
 import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,7 +75,7 @@ class TransportCloseTest {
         assertNotNull(patched, "the transformer (attached=" + attached + ") leaves " + simpleName + " alone");
         classes.put(transportName, patched);
 
-        ClassLoader loader = new JarClasses(classes);
+        ClassLoader loader = new TestJars.ChildFirstClasses(classes, TransportCloseTest.class.getClassLoader());
         Class<?> type = Class.forName(transportName, true, loader);
         assertSame(loader, type.getClassLoader(), "the patched class is the child-loaded one");
         Object builder = type.getMethod("builder", String.class).invoke(null, "http://127.0.0.1:1");
@@ -95,7 +95,7 @@ class TransportCloseTest {
     private static Map<String, byte[]> sdkTransportPackage() throws Exception {
         Map<String, byte[]> classes = new HashMap<>();
         String dirPath = SDK_PACKAGE.replace('.', '/');
-        try (JarFile jar = new JarFile(onClassPath("mcp-core"))) {
+        try (JarFile jar = new JarFile(TestJars.onClassPath("mcp-core"))) {
             for (JarEntry e : Collections.list(jar.entries())) {
                 String path = e.getName();
                 if (path.startsWith(dirPath) && path.endsWith(".class")
@@ -107,36 +107,6 @@ class TransportCloseTest {
         }
         assertTrue(classes.size() > 5, "found " + classes.keySet());
         return classes;
-    }
-
-    private static File onClassPath(String jarName) {
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            File f = new File(entry);
-            if (f.getName().startsWith(jarName) && f.getName().endsWith(".jar")) {
-                return f;
-            }
-        }
-        throw new AssertionError(jarName + " is not on the test class path");
-    }
-
-    /** Defines the given classes itself (child-first); everything else comes from the test class path. */
-    private static final class JarClasses extends ClassLoader {
-        private final Map<String, byte[]> classes;
-
-        JarClasses(Map<String, byte[]> classes) {
-            super(TransportCloseTest.class.getClassLoader());
-            this.classes = classes;
-        }
-
-        @Override
-        protected synchronized Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            byte[] bytes = classes.get(name);
-            if (bytes == null) {
-                return super.loadClass(name, resolve);
-            }
-            Class<?> c = findLoadedClass(name);
-            return c != null ? c : defineClass(name, bytes, 0, bytes.length);
-        }
     }
 
     // ---- 2. The close hook on transport-shaped objects ----

@@ -1,0 +1,41 @@
+package dev.mcprefresh.agent.testing;
+
+import java.io.File;
+import java.util.Map;
+
+/** Libraries on the test class path, and a loader that defines chosen classes from given bytes. */
+public final class TestJars {
+    private TestJars() {
+    }
+
+    /** The jar on the test class path whose file name starts with {@code jarName}. */
+    public static File onClassPath(String jarName) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            File f = new File(entry);
+            if (f.getName().startsWith(jarName) && f.getName().endsWith(".jar")) {
+                return f;
+            }
+        }
+        throw new AssertionError(jarName + " is not on the test class path");
+    }
+
+    /** Defines the given classes itself (child-first), so each is verified from those bytes; the rest from the parent. */
+    public static final class ChildFirstClasses extends ClassLoader {
+        private final Map<String, byte[]> classes;
+
+        public ChildFirstClasses(Map<String, byte[]> classes, ClassLoader parent) {
+            super(parent);
+            this.classes = classes;
+        }
+
+        @Override
+        protected synchronized Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            byte[] bytes = classes.get(name);
+            if (bytes == null) {
+                return super.loadClass(name, resolve);
+            }
+            Class<?> c = findLoadedClass(name);
+            return c != null ? c : defineClass(name, bytes, 0, bytes.length);
+        }
+    }
+}
