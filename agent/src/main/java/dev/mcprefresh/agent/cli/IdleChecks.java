@@ -81,7 +81,7 @@ final class IdleChecks {
             case SLIDING:
                 boolean coveredByServer = RefreshDeadline.of(after) != null
                         && RefreshDeadline.of(after).source() != RefreshDeadline.Source.STORED_IDLE;
-                if (!coveredByServer) {
+                if (!coveredByServer && m.lifeSeconds() > 0) {
                     save(store, after, b -> b.refreshIdleSeconds(m.lifeSeconds()).sessionEndsAt(null));
                 }
                 add("refresh token idle lifetime", m.lifeSeconds() < 600 ? Level.WARN : Level.OK, "about "

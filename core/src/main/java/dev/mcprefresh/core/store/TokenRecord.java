@@ -354,7 +354,14 @@ public final class TokenRecord {
         public Builder expiresAt(Instant v) { expiresAt = v; return this; }
         public Builder refreshToken(String v) { refreshToken = v; return this; }
         public Builder refreshExpiresAt(Instant v) { refreshExpiresAt = v; return this; }
-        public Builder refreshIdleSeconds(Long v) { refreshIdleSeconds = v; return this; }
+        /** A positive number of seconds, or null: the store refuses to read anything else back. */
+        public Builder refreshIdleSeconds(Long v) {
+            if (v != null && v <= 0) {
+                throw new IllegalArgumentException("a refresh idle lifetime must be a positive number of seconds");
+            }
+            refreshIdleSeconds = v;
+            return this;
+        }
         public Builder sessionEndsAt(Instant v) { sessionEndsAt = v; return this; }
         public Builder needsLogin(boolean v, String reason) { needsLogin = v; needsLoginReason = v ? reason : null; return this; }
         public Builder updatedAt(Instant v) { updatedAt = v; return this; }

@@ -105,4 +105,40 @@ class TokenResponseTest {
         dev.mcprefresh.core.store.TokenRecord known = unknown.toBuilder().subject("u-9").build();
         assertEquals("u-9", r.applyTo(known, NOW).subject());
     }
+
+    @Test
+    void refreshExpiresAtSlidesWhenTheSameRefreshTokenIsKept() {
+        dev.mcprefresh.core.store.TokenRecord old = dev.mcprefresh.core.store.TokenRecord
+                .builder("https://mcp.example/mcp").accessToken("old").refreshToken("r")
+                .refreshExpiresAt(NOW.minusSeconds(10)).updatedAt(NOW.minusSeconds(1790)).build();
+        // No rotation, but the server says the same refresh token's idle window starts again now.
+        dev.mcprefresh.core.store.TokenRecord slid = parse("{\"access_token\":\"new\",\"expires_in\":60,"
+                + "\"refresh_expires_in\":1800}").applyTo(old, NOW);
+        assertEquals("r", slid.refreshToken(), "the refresh token is kept");
+        assertEquals(NOW.plusSeconds(1800), slid.refreshExpiresAt(), "its end moved with the refresh");
+        assertEquals(NOW, slid.updatedAt());
+        // Neither rotated nor stated: the stored end stays (the same token, nothing new said about it).
+        assertEquals(NOW.minusSeconds(10), parse("{\"access_token\":\"new\"}").applyTo(old, NOW).refreshExpiresAt());
+        // A new refresh token whose end the server did not state: the old token's end is not its end.
+        assertNull(parse("{\"access_token\":\"new\",\"refresh_token\":\"r2\"}").applyTo(old, NOW)
+                .refreshExpiresAt());
+        // Keycloak's 0: no stated end; with a new token that clears the old end.
+        assertNull(parse("{\"access_token\":\"new\",\"refresh_token\":\"r2\",\"refresh_expires_in\":0}")
+                .applyTo(old, NOW).refreshExpiresAt());
+        dev.mcprefresh.core.store.TokenRecord rotated = parse("{\"access_token\":\"new\",\"refresh_token\":\"r2\","
+                + "\"refresh_expires_in\":600}").applyTo(old, NOW);
+        assertEquals("r2", rotated.refreshToken());
+        assertEquals(NOW.plusSeconds(600), rotated.refreshExpiresAt());
+    }
+
+    @Test
+    void aRefreshKeepsTheStoredIdleLifetimeAndSessionEnd() {
+        dev.mcprefresh.core.store.TokenRecord old = dev.mcprefresh.core.store.TokenRecord
+                .builder("https://mcp.example/mcp").accessToken("old").refreshToken("r").refreshIdleSeconds(900L)
+                .sessionEndsAt(NOW.plusSeconds(36_000)).build();
+        dev.mcprefresh.core.store.TokenRecord after = parse("{\"access_token\":\"new\",\"refresh_token\":\"r2\"}")
+                .applyTo(old, NOW);
+        assertEquals(900L, after.refreshIdleSeconds());
+        assertEquals(NOW.plusSeconds(36_000), after.sessionEndsAt());
+    }
 }

@@ -26,8 +26,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +50,28 @@ class KeepAliveTest {
 
     KeepAliveTest() throws Exception {
         as = new LoopbackServer();
+    }
+
+    /**
+     * One refresh before the timed tests, so that the first of them does not pay for loading the HTTP client, the
+     * store writer and the JSON classes inside its few-second window.
+     */
+    @BeforeAll
+    static void warmUp(@TempDir Path warmDir) throws Exception {
+        try (LoopbackServer server = new LoopbackServer()) {
+            server.route("/token", r -> Reply.json(200, "{\"access_token\":\"a\",\"expires_in\":60}"));
+            TokenStore store = new TokenStore(warmDir.resolve("tokens.json"), Duration.ofSeconds(10));
+            TokenRecord r = TokenRecord.builder(URL).tokenEndpoint(server.base() + "/token").clientId("c")
+                    .accessToken("old").refreshToken("r").build();
+            store.update(c -> {
+                c.put(r);
+                return null;
+            });
+            Clock clock = Clock.systemUTC();
+            CredentialsRegistry registry = new CredentialsRegistry(store, new TokenEndpointClient(
+                    new OAuthHttp(Duration.ofSeconds(5)), clock), Duration.ofSeconds(60), clock, false, false);
+            registry.forTransport(URI.create(URL)).forHeader(null).refreshNow().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @AfterEach
@@ -169,6 +193,16 @@ class KeepAliveTest {
         return holder.get().forHeader(null);
     }
 
+    /** Waits until {@code c}'s keep-alive is planned after {@code millis} (replanned after the refresh then). */
+    private static void awaitPlannedAfter(CredentialsRegistry registry, Credentials c, long millis)
+            throws InterruptedException {
+        long until = System.currentTimeMillis() + 2000;
+        while (registry.keepAlive().plannedMillis(c) <= millis && System.currentTimeMillis() < until) {
+            Thread.sleep(10);
+        }
+        assertTrue(registry.keepAlive().plannedMillis(c) > millis, "replanned after the refresh");
+    }
+
     private static void assertNoTokenIn(LogCapture log) {
         assertFalse(log.text().contains(SECRET), "a token in the log:\n" + log.text());
     }
@@ -181,15 +215,19 @@ class KeepAliveTest {
             TokenRecord seeded = grant.seed(store, null);
             Credentials c = bind(registry(store, true));
             Thread.sleep(9500); // no request at all meanwhile
+            if (grant.times.size() < 3) {
+                grant.awaitRequests(3, 1500); // a slow machine: the third may come a little after 9 s
+            }
             opened.forEach(TransportCredentials::close);
             Thread.sleep(300); // a keep-alive in flight completes
             List<Long> times = grant.times;
             assertEquals(List.of(), grant.problems, "the grant never lapsed");
             assertTrue(times.size() >= 3 && times.size() <= 4, "one keep-alive per 2-3 s over 9.5 s: " + grant.gaps());
             long first = times.get(0) - seeded.updatedAt().toEpochMilli();
-            assertTrue(first >= 2000 && first <= 3500, "the first at 50-75 % of the 4 s window: " + first + " ms");
+            // Planned at 50-75 % of the 4 s window (2-3 s); measured at the server, so a little later, never past it.
+            assertTrue(first >= 2000 && first < 4000, "the first at 50-75 % of the 4 s window: " + first + " ms");
             for (long gap : grant.gaps()) {
-                assertTrue(gap >= 1000 && gap <= 3700, "keep-alives 2-3 s apart: " + grant.gaps());
+                assertTrue(gap >= 1000 && gap < 4000, "keep-alives 2-3 s apart: " + grant.gaps());
             }
             TokenRecord stored = store.read().soleEntry(URL);
             assertEquals(grant.current(), stored.refreshToken(), "every rotation was stored");
@@ -201,6 +239,32 @@ class KeepAliveTest {
                     log.text());
             assertEquals(List.of(), log.lines("WARN"), log.text());
             assertEquals(List.of(), log.lines("ERROR"), log.text());
+            assertNoTokenIn(log);
+        }
+    }
+
+    @Test
+    void aRefreshForARequestStartsTheWindowAgain() throws Exception {
+        IdleGrant grant = new IdleGrant(4);
+        TokenStore store = store();
+        try (LogCapture log = new LogCapture(Log.Level.DEBUG)) {
+            TokenRecord seeded = grant.seed(store, null);
+            CredentialsRegistry registry = registry(store, true);
+            Credentials c = bind(registry);
+            long firstPlan = registry.keepAlive().plannedMillis(c);
+            long seededAt = seeded.updatedAt().toEpochMilli();
+            assertTrue(firstPlan >= seededAt + 2000 && firstPlan <= seededAt + 3000, "50-75 % of the window");
+            Thread.sleep(1500);
+            assertTrue(c.refreshNow().get(5, TimeUnit.SECONDS), "a refresh the app needed");
+            long refreshed = c.record().updatedAt().toEpochMilli();
+            awaitPlannedAfter(registry, c, firstPlan);
+            long plan = registry.keepAlive().plannedMillis(c);
+            assertTrue(plan >= refreshed + 2000 && plan <= refreshed + 3000, "planned from the new refresh: "
+                    + (plan - refreshed) + " ms after it");
+            grant.awaitRequests(2, 6000);
+            long gap = grant.times.get(1) - grant.times.get(0);
+            assertTrue(gap >= 2000, "the keep-alive waited for the new window, not the old plan: " + gap + " ms");
+            assertEquals(List.of(), grant.problems);
             assertNoTokenIn(log);
         }
     }
@@ -228,7 +292,7 @@ class KeepAliveTest {
             Credentials c = t.forHeader(null);
             assertEquals(1, registry.keepAlive().liveTransports(c));
             assertTrue(registry.keepAlive().plannedMillis(c) != KeepAlivePlan.NONE);
-            grant.awaitRequests(1, 2500); // alive while open
+            grant.awaitRequests(1, 5000); // alive while open
             t.close();
             Thread.sleep(2500); // the next keep-alive would have come 1-1.5 s after the first
             assertEquals(1, grant.times.size(), "no keep-alive after close: " + grant.gaps());
@@ -241,6 +305,33 @@ class KeepAliveTest {
     }
 
     @Test
+    void theGrantIsKeptAliveWhileAnyTransportUsingItIsOpen() {
+        IdleGrant grant = new IdleGrant(60);
+        TokenStore store = store();
+        grant.seed(store, null);
+        CredentialsRegistry registry = registry(store, true);
+        TransportCredentials first = registry.forTransport(URI.create(URL));
+        TransportCredentials second = registry.forTransport(URI.create(URL));
+        opened.add(second);
+        Credentials c = first.forHeader(null);
+        assertSame(c, second.forHeader(null), "one entry, one Credentials");
+        assertEquals(2, registry.keepAlive().liveTransports(c));
+        first.close();
+        assertEquals(1, registry.keepAlive().liveTransports(c));
+        assertTrue(registry.keepAlive().plannedMillis(c) != KeepAlivePlan.NONE, "still planned for the other");
+        second.close();
+        assertEquals(0, registry.keepAlive().liveTransports(c));
+        assertEquals(KeepAlivePlan.NONE, registry.keepAlive().plannedMillis(c));
+        // A transport closed before its first request is never tracked.
+        TransportCredentials early = registry.forTransport(URI.create(URL));
+        early.close();
+        assertSame(c, early.forHeader(null), "its requests are still served");
+        assertEquals(0, registry.keepAlive().liveTransports(c));
+        assertEquals(KeepAlivePlan.NONE, registry.keepAlive().plannedMillis(c));
+        assertEquals(0, grant.times.size());
+    }
+
+    @Test
     void aTransportThatWasGarbageCollectedNoLongerKeepsItsGrantAlive() throws Exception {
         IdleGrant grant = new IdleGrant(2);
         TokenStore store = store();
@@ -250,7 +341,8 @@ class KeepAliveTest {
             AtomicReference<TransportCredentials> holder = new AtomicReference<>();
             Credentials c = bindInto(registry, holder);
             WeakReference<TransportCredentials> weak = new WeakReference<>(holder.get());
-            grant.awaitRequests(1, 2500); // alive while reachable
+            grant.awaitRequests(1, 5000); // alive while reachable
+            awaitPlannedAfter(registry, c, grant.times.get(0)); // the next keep-alive is planned: the timer runs
             holder.set(null); // the app dropped its transport without closing it
             long until = System.currentTimeMillis() + 5000;
             while (weak.get() != null && System.currentTimeMillis() < until) {
@@ -279,6 +371,9 @@ class KeepAliveTest {
             Credentials a = bind(registry(storeA, true));
             Credentials b = bind(registry(storeB, true));
             Thread.sleep(9500);
+            if (grant.times.size() < 3) {
+                grant.awaitRequests(3, 1500); // a slow machine: the third may come a little after 9 s
+            }
             opened.forEach(TransportCredentials::close);
             Thread.sleep(300);
             assertEquals(List.of(), grant.problems, "no superseded refresh token was ever presented");
@@ -286,8 +381,10 @@ class KeepAliveTest {
             assertTrue(n >= 3 && n <= 4, "one token request per window in total, not one per process: "
                     + grant.gaps());
             for (long gap : grant.gaps()) {
-                // Planned 2-3 s after the previous refresh's start; the first request may be a little slower.
-                assertTrue(gap >= 1900, "a process refreshed although the other just had: " + grant.gaps());
+                // Each is planned 2-3 s after the previous refresh started; measured here at the server, a request
+                // that was slow to arrive (a client's first) can shorten the next gap a little. Without adoption the
+                // other process comes 0-1 s after the first.
+                assertTrue(gap >= 1800, "a process refreshed although the other just had: " + grant.gaps());
             }
             assertEquals(n, a.report().refreshCount() + b.report().refreshCount());
             long adopted = log.lines("DEBUG").stream()
@@ -307,7 +404,7 @@ class KeepAliveTest {
             grant.seed(store, null);
             CredentialsRegistry registry = registry(store, true);
             Credentials c = bind(registry);
-            grant.awaitRequests(1, 2500);
+            grant.awaitRequests(1, 5000);
             Thread.sleep(2500); // no keep-alive of a dead grant
             assertEquals(1, grant.times.size(), grant.gaps().toString());
             List<String> errors = log.lines("ERROR");
@@ -330,7 +427,7 @@ class KeepAliveTest {
         try (LogCapture log = new LogCapture(Log.Level.INFO)) {
             grant.seed(store, clock.instant().plusSeconds(600));
             bind(registry(store, true));
-            grant.awaitRequests(2, 4500); // kept alive: the end is far past the idle deadline
+            grant.awaitRequests(2, 6000); // kept alive: the end is far past the idle deadline
             Thread.sleep(200);
             List<String> warns = log.lines("WARN");
             assertEquals(1, warns.size(), log.text());

@@ -238,4 +238,55 @@ class TokenStoreTest {
         assertTrue(e.getMessage().contains("MiB"), e.getMessage());
         assertEquals(big.length, Files.size(s.path()), "nothing was changed");
     }
+
+    @Test
+    void theRefreshIdleLifetimeAndTheSessionEndRoundTrip() throws Exception {
+        TokenStore s = store();
+        s.update(c -> {
+            c.put(record("https://mcp.example/mcp", "at1").toBuilder().refreshIdleSeconds(1800L)
+                    .sessionEndsAt(Instant.parse("2030-01-02T03:04:05Z")).build());
+            c.put(record("https://other.example/mcp", "at2"));
+            return null;
+        });
+        String text = Files.readString(s.path());
+        assertTrue(text.contains("\"refresh_idle_seconds\" : 1800"), text);
+        assertTrue(text.contains("\"session_ends_at\" : \"2030-01-02T03:04:05Z\""), text);
+        TokenRecord back = s.read().soleEntry("https://mcp.example/mcp");
+        assertEquals(1800L, back.refreshIdleSeconds());
+        assertEquals(Instant.parse("2030-01-02T03:04:05Z"), back.sessionEndsAt());
+        assertTrue(back.unknownFields().isEmpty(), "known fields, not carried as unknown: " + back.unknownFields());
+        TokenRecord other = s.read().soleEntry("https://other.example/mcp");
+        assertNull(other.refreshIdleSeconds());
+        assertNull(other.sessionEndsAt());
+        assertFalse(Files.readString(s.path()).replaceFirst("refresh_idle_seconds", "").contains("refresh_idle_seconds"),
+                "unset fields are not written");
+        // Survive a rewrite of another entry.
+        s.update(c -> {
+            c.put(c.soleEntry("https://other.example/mcp").toBuilder().accessToken("at3").build());
+            return null;
+        });
+        assertEquals(1800L, s.read().soleEntry("https://mcp.example/mcp").refreshIdleSeconds());
+        assertEquals(Instant.parse("2030-01-02T03:04:05Z"), s.read().soleEntry("https://mcp.example/mcp").sessionEndsAt());
+    }
+
+    @Test
+    void aNonPositiveRefreshIdleLifetimeIsAClearError() throws Exception {
+        TokenStore s = store();
+        Files.createDirectories(s.path().getParent());
+        for (String bad : new String[] {"0", "-60", "0.5"}) {
+            Files.writeString(s.path(), "{\"format\":2,\"entries\":{\"e1\":{\"server_url\":\"https://a/mcp\","
+                    + "\"refresh_token\":\"r\",\"refresh_idle_seconds\":" + bad + "}}}");
+            StoreException e = assertThrows(StoreException.class, s::read, bad);
+            assertTrue(e.getMessage().contains("refresh_idle_seconds") && e.getMessage().contains("positive"),
+                    e.getMessage());
+        }
+        Files.writeString(s.path(), "{\"format\":2,\"entries\":{\"e1\":{\"server_url\":\"https://a/mcp\","
+                + "\"refresh_idle_seconds\":\"soon\"}}}");
+        StoreException e = assertThrows(StoreException.class, s::read);
+        assertTrue(e.getMessage().contains("refresh_idle_seconds"), e.getMessage());
+        Files.writeString(s.path(), "{\"format\":2,\"entries\":{\"e1\":{\"server_url\":\"https://a/mcp\","
+                + "\"session_ends_at\":\"next week\"}}}");
+        e = assertThrows(StoreException.class, s::read);
+        assertTrue(e.getMessage().contains("session_ends_at"), e.getMessage());
+    }
 }
