@@ -40,6 +40,8 @@ public final class CredentialsRegistry {
     private final KeepAlive keepAlive;
     /** Publishes each entry's state (JMX); null when off. */
     private volatile Consumer<Credentials> publisher;
+    /** "auto" or "true": the publisher is made with the first credentials, not at start-up; null or "false": none. */
+    private volatile String jmxMode;
     private final Map<String, Credentials> byEntry = new ConcurrentHashMap<>();
     private final Set<String> said = ConcurrentHashMap.newKeySet();
     private volatile Snapshot snapshot;
@@ -76,10 +78,7 @@ public final class CredentialsRegistry {
         Clock clock = Clock.systemUTC();
         CredentialsRegistry registry = new CredentialsRegistry(new TokenStore(settings.storePath(), lockTimeout),
                 new TokenEndpointClient(new OAuthHttp(httpTimeout, insecure), clock), skew, clock, strict, keepAlive);
-        String jmx = settings.jmxMode(Log::warn);
-        if (!jmx.equals("false")) {
-            dev.mcprefresh.core.jmx.CredentialsMBeans.publish(registry, jmx); // loads javax.management only then
-        }
+        registry.jmxMode = settings.jmxMode(Log::warn);
         return registry;
     }
 
@@ -154,6 +153,11 @@ public final class CredentialsRegistry {
                         + LoggedUrl.of(record.serverUrl()));
             }
             Credentials c = new Credentials(record, store, tokenClient, clock, skew, executor, this::refreshed);
+            String jmx = jmxMode;
+            if (jmx != null && publisher == null && !jmx.equals("false")) {
+                jmxMode = null;
+                dev.mcprefresh.core.jmx.CredentialsMBeans.publish(this, jmx); // javax.management only from here on
+            }
             Consumer<Credentials> p = publisher;
             if (p != null) {
                 p.accept(c);

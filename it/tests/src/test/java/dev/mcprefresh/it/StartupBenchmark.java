@@ -129,7 +129,7 @@ class StartupBenchmark {
             report.line("");
             report.line("%s app, agent at debug: %s; %d classes loaded from mcp-refresh.jar", app, cost.group(), fromJar);
             if (app.equals("mcp")) {
-                assertTrue(debug.output.contains("takes its tokens from the store entry"),
+                assertTrue(debug.output.contains("takes its tokens from the store entr"),
                         "the benchmark must measure a transport the agent really wraps:\n" + debug.output);
             } else {
                 assertTrue(debug.output.contains("no MCP client library on the class path"), debug.output);
