@@ -21,15 +21,16 @@ public final class AuthorizingClientBuilder implements HttpClient.Builder {
     private final RequestPolicy policy;
     /** The app's redirect policy when set through this builder (null: whatever the app's builder had). */
     private HttpClient.Redirect appRedirect;
-    /** Whether a client was built: each further one (a reused transport builder) gets a policy of its own. */
-    private boolean built;
 
     public AuthorizingClientBuilder(HttpClient.Builder delegate, RequestPolicy policy) {
         this.delegate = delegate;
         this.policy = policy;
     }
 
-    /** The policy its clients follow (a reused builder keeps it only while its transport URL stays the same). */
+    /**
+     * The policy its clients follow, as a template: each client built gets a copy of its own (a reused builder keeps
+     * it only while its transport URL stays the same).
+     */
     public RequestPolicy policy() {
         return policy;
     }
@@ -45,13 +46,9 @@ public final class AuthorizingClientBuilder implements HttpClient.Builder {
      */
     @Override
     public HttpClient build() {
-        RequestPolicy policy = this.policy;
-        synchronized (this) {
-            if (built) {
-                policy = policy.forAnotherTransport(); // one transport's identity and close are not another's
-            }
-            built = true;
-        }
+        // Each client (one per transport: builders are reused) binds its own identity and has its own close; the
+        // builder's own policy stays a template that no transport holds, so nothing outlives a dropped transport.
+        RequestPolicy policy = this.policy.forAnotherTransport();
         HttpClient.Redirect redirect = appRedirect;
         HttpClient asConfigured = null;
         if (redirect == null) {

@@ -40,6 +40,8 @@ public final class Credentials {
 
     private volatile TokenState current;
     private final AtomicReference<CompletableFuture<TokenState>> inFlight = new AtomicReference<>();
+    /** Why the refresh in flight runs. */
+    private volatile RefreshReason flightReason;
     private volatile long lastNeedsLoginCheckMillis;
     /** The state whose early refresh the server refused: it is used until it expires, then refreshed again. */
     private volatile TokenState earlyRefreshRefusedFor;
@@ -156,16 +158,19 @@ public final class Credentials {
 
     /**
      * The next keep-alive refresh, as planned now ({@code random} in [0, 1) picks the point in the window), or
-     * {@link KeepAlivePlan#NONE}: no deadline known, a fixed end, a login needed, or an early refresh refused.
-     * Never before the back-off allows.
+     * {@link KeepAlivePlan#NONE}: no deadline known, a fixed end, a login needed. Never before the back-off allows,
+     * nor, where the server refused to refresh a valid token, before the token expires.
      */
     long nextKeepAliveMillis(double random) {
         TokenState s = current;
-        if (earlyRefreshRefusedFor == s) {
-            return KeepAlivePlan.NONE;
-        }
         long at = KeepAlivePlan.nextMillis(s.record, clock.millis(), random);
-        return at == KeepAlivePlan.NONE ? at : Math.max(at, report.backoff().retryNotBeforeMillis());
+        if (at == KeepAlivePlan.NONE) {
+            return at;
+        }
+        if (earlyRefreshRefusedFor == s) {
+            at = Math.max(at, s.expiresAtMillis); // the server refreshes only expired tokens: right after expiry
+        }
+        return Math.max(at, report.backoff().retryNotBeforeMillis());
     }
 
     /** A keep-alive is due: one refresh through the usual single-flight, cross-process path. */
@@ -187,6 +192,12 @@ public final class Credentials {
         while (true) {
             CompletableFuture<TokenState> running = inFlight.get();
             if (running != null) {
+                if (reason == RefreshReason.NEEDED && flightReason == RefreshReason.KEEP_ALIVE) {
+                    // A keep-alive may take up a refresh another process made, whose access token has expired: a
+                    // request waiting for a token then asks again.
+                    return running.thenCompose(n -> n != null && n.usableAt(clock.millis())
+                            ? CompletableFuture.completedFuture(n) : refresh(current, RefreshReason.NEEDED));
+                }
                 return running;
             }
             TokenState now = current;
@@ -204,6 +215,7 @@ public final class Credentials {
             }
             CompletableFuture<TokenState> mine = new CompletableFuture<>();
             if (inFlight.compareAndSet(null, mine)) {
+                flightReason = reason;
                 try {
                     executor.execute(() -> runRefresh(stale, reason, mine));
                 } catch (RuntimeException e) {

@@ -145,35 +145,68 @@ public final class CredentialsRegistry {
 
     /** The one {@link Credentials} of this JVM for a store entry. */
     Credentials credentials(TokenRecord record) {
-        return byEntry.computeIfAbsent(record.id(), k -> {
+        Credentials existing = byEntry.get(record.id());
+        if (existing != null) {
+            return existing;
+        }
+        Credentials c = byEntry.computeIfAbsent(record.id(), k -> {
             if (record.needsLogin()) {
                 Log.warn("the store marks " + LoggedUrl.of(record.serverUrl()) + " as " + record.identity().label()
                         + " as needing a new login (" + record.needsLoginReason() + "); requests go out as the app"
                         + " built them until you run: java -jar mcp-refresh.jar login "
                         + LoggedUrl.of(record.serverUrl()));
             }
-            Credentials c = new Credentials(record, store, tokenClient, clock, skew, executor, this::refreshed);
-            String jmx = jmxMode;
-            if (jmx != null && publisher == null && !jmx.equals("false")) {
-                jmxMode = null;
-                dev.mcprefresh.core.jmx.CredentialsMBeans.publish(this, jmx); // javax.management only from here on
+            return new Credentials(record, store, tokenClient, clock, skew, executor, this::refreshed);
+        });
+        publish(c);
+        return c;
+    }
+
+    /**
+     * Has {@code c}'s state published (JMX) on a thread of ours, not the app's request thread (the platform MBean
+     * server may be made there). A JVM without java.management, or any failure, leaves the agent working without it.
+     */
+    private void publish(Credentials c) {
+        String jmx = jmxMode;
+        if (jmx == null && publisher == null) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    synchronized (this) {
+                        String mode = jmxMode;
+                        if (mode != null && publisher == null && !mode.equals("false")) {
+                            dev.mcprefresh.core.jmx.CredentialsMBeans.publish(this, mode); // javax.management from here
+                        }
+                        jmxMode = null;
+                    }
+                    Consumer<Credentials> p = publisher;
+                    if (p != null) {
+                        p.accept(c);
+                    }
+                } catch (Throwable t) {
+                    publisher = null;
+                    Log.debug("no MBeans: " + t);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            // no thread to do it on: the agent works on without the MBean
+        }
+    }
+
+    /** After every refresh of {@code c}: any refresh resets the idle window; the published state changed. */
+    private void refreshed(Credentials c) {
+        try {
+            if (keepAlive != null) {
+                keepAlive.replan(c); // any refresh resets the idle window
             }
             Consumer<Credentials> p = publisher;
             if (p != null) {
                 p.accept(c);
             }
-            return c;
-        });
-    }
-
-    /** After every refresh of {@code c}: any refresh resets the idle window; the published state changed. */
-    private void refreshed(Credentials c) {
-        if (keepAlive != null) {
-            keepAlive.replan(c); // any refresh resets the idle window
-        }
-        Consumer<Credentials> p = publisher;
-        if (p != null) {
-            p.accept(c);
+        } catch (Throwable t) {
+            Log.warn("could not plan the keep-alive of " + LoggedUrl.of(c.serverUrl()) + " (" + t + ")");
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class KeepAlive {
     /** However a refresh ends, the next keep-alive of an entry waits at least this long: no busy loop. */
     static final long MIN_GAP_MILLIS = 1000;
+    /** The longest the timer sleeps before it looks at the wall clock again (a machine may have slept meanwhile). */
+    static final long MAX_SLEEP_MILLIS = 60_000;
 
     private final Clock clock;
     private final Map<Credentials, Entry> entries = new ConcurrentHashMap<>();
@@ -34,8 +36,12 @@ final class KeepAlive {
 
     /** {@code transport} now sends with {@code c}'s tokens; tracked weakly, until {@link #untrack}. */
     void track(Credentials c, Object transport) {
-        Entry e = entries.computeIfAbsent(c, Entry::new);
-        e.add(transport);
+        // Atomic with stop()'s removal: a transport is never added to an entry that is being dropped.
+        entries.compute(c, (k, v) -> {
+            Entry e = v != null ? v : new Entry(c);
+            e.add(transport);
+            return e;
+        });
         replan(c);
     }
 
@@ -53,13 +59,13 @@ final class KeepAlive {
         if (e == null) {
             return;
         }
+        if (e.live() == 0) {
+            stop(e);
+            return;
+        }
         synchronized (e) {
-            if (e.live() == 0) {
-                stop(e);
-                return;
-            }
             long now = clock.millis();
-            long next = c.nextKeepAliveMillis(ThreadLocalRandom.current().nextDouble());
+            long next = c.nextKeepAliveMillis(e.drawFor(c.record()));
             long warnAt = e.notice.warnAtMillis(c.record(), now);
             if (next == KeepAlivePlan.NONE && !e.saidNone) {
                 e.saidNone = true;
@@ -67,12 +73,13 @@ final class KeepAlive {
             }
             e.plannedMillis = next;
             long fire = earliest(next, warnAt);
-            if (fire != KeepAlivePlan.NONE) {
-                fire = Math.max(fire, e.lastFireMillis + MIN_GAP_MILLIS);
-            }
             e.cancel();
             if (fire != KeepAlivePlan.NONE) {
-                e.future = timer().schedule(() -> fire(c, e), Math.max(0, fire - now), TimeUnit.MILLISECONDS);
+                fire = Math.max(fire, e.lastFireMillis + MIN_GAP_MILLIS);
+                // The timer counts monotonic time, which stands still while the machine sleeps: wake at least once a
+                // minute and look at the wall clock again.
+                long delay = Math.min(Math.max(0, fire - now), MAX_SLEEP_MILLIS);
+                e.future = timer().schedule(() -> fire(c, e), delay, TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -91,20 +98,25 @@ final class KeepAlive {
 
     private void fire(Credentials c, Entry e) {
         try {
-            if (e.live() == 0) {
+            if (entries.get(c) != e || e.live() == 0) {
                 stop(e); // every transport was closed or collected since
                 return;
             }
             long planned = e.plannedMillis;
-            e.lastFireMillis = clock.millis();
-            if (planned != KeepAlivePlan.NONE && clock.millis() >= planned) {
-                c.keepAliveRefresh().whenComplete((s, t) -> replan(c));
+            long now = clock.millis();
+            if (planned != KeepAlivePlan.NONE && now >= planned) {
+                e.lastFireMillis = now;
+                c.keepAliveRefresh().whenComplete((s, t) -> replan(c)); // the same plan again if nothing changed
             } else {
-                replan(c); // woken for the session-end notice, or early
+                replan(c); // woken for the session-end notice, or to look at the wall clock again
             }
         } catch (Throwable t) {
             Log.warn("keep-alive for " + e.logged + " failed unexpectedly; it is planned again", t);
-            replan(c);
+            try {
+                replan(c);
+            } catch (Throwable again) {
+                Log.warn("keep-alive for " + e.logged + " stopped: " + again);
+            }
         }
     }
 
@@ -112,10 +124,13 @@ final class KeepAlive {
         synchronized (e) {
             e.cancel();
             e.plannedMillis = KeepAlivePlan.NONE;
-            if (e.live() == 0) {
-                entries.remove(e.credentials, e);
-                Log.debug("keep-alive for " + e.logged + " stopped: no transport of this JVM uses it");
-            }
+        }
+        // Not under the entry's lock: track() takes the map's lock first, then the entry's.
+        Entry kept = entries.computeIfPresent(e.credentials, (k, v) -> v == e && v.live() == 0 ? null : v);
+        if (kept == null) {
+            Log.debug("keep-alive for " + e.logged + " stopped: no transport of this JVM uses it");
+        } else if (kept == e) {
+            replan(e.credentials); // a transport came meanwhile: its plan may have been cancelled above
         }
     }
 
@@ -151,6 +166,9 @@ final class KeepAlive {
         private final List<WeakReference<Object>> transports = new ArrayList<>();
         volatile long plannedMillis = KeepAlivePlan.NONE;
         volatile long lastFireMillis = Long.MIN_VALUE / 2;
+        /** The random point in the window, drawn once per stored record, so planning again gives the same point. */
+        private Object drawnFor;
+        private double draw;
         ScheduledFuture<?> future;
         boolean saidNone;
 
@@ -158,6 +176,14 @@ final class KeepAlive {
             this.credentials = c;
             this.logged = dev.mcprefresh.core.log.LoggedUrl.of(c.serverUrl());
             this.notice = new SessionEndNotice(logged);
+        }
+
+        synchronized double drawFor(Object record) {
+            if (record != drawnFor) {
+                drawnFor = record;
+                draw = ThreadLocalRandom.current().nextDouble();
+            }
+            return draw;
         }
 
         synchronized void add(Object transport) {

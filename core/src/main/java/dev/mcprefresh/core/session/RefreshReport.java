@@ -1,6 +1,7 @@
 package dev.mcprefresh.core.session;
 
 import dev.mcprefresh.core.log.Log;
+import dev.mcprefresh.core.log.Redact;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +95,7 @@ final class RefreshReport {
                 backoff.failQuietly();
                 return null;
             case MISCONFIGURED:
-                lastError = outcome.message;
+                lastError = Redact.text(outcome.message);
                 if (!outcome.message.equals(misconfigurationSaid)) {
                     misconfigurationSaid = outcome.message;
                     Log.error("the authorization server refused the refresh for " + logged + " because of the stored"
@@ -104,7 +105,7 @@ final class RefreshReport {
                 backoff.failQuietly();
                 return null;
             case REJECTED:
-                lastError = outcome.message;
+                lastError = Redact.text(outcome.message);
                 Log.error("the authorization server rejected the refresh for " + logged + " (" + outcome.message
                         + ")" + (reason == RefreshReason.KEEP_ALIVE ? idleEnd(stale) : "")
                         + "; sign in again: java -jar mcp-refresh.jar login " + logged
@@ -115,7 +116,7 @@ final class RefreshReport {
                     // Marked: re-checked at most once a second until a login replaces it.
                     return outcome.record == null ? null : new TokenState(outcome.record, skew);
                 }
-                lastError = outcome.message;
+                lastError = Redact.text(outcome.message);
                 backoff.fail(outcome.message);
                 return null;
         }

@@ -19,7 +19,7 @@ final class SessionEnd {
     static TokenRecord learn(TokenRecord before, TokenRecord after) {
         RefreshDeadline was = RefreshDeadline.of(before);
         RefreshDeadline now = RefreshDeadline.of(after);
-        if (now == null || !now.statedByServer()) {
+        if (now == null || !now.statedByServer() || carriedOver(before, after)) {
             return after;
         }
         long end = now.at().toEpochMilli();
@@ -34,5 +34,15 @@ final class SessionEnd {
             return after.toBuilder().sessionEndsAt(now.at()).build();
         }
         return after;
+    }
+
+    /**
+     * Whether the response stated no end of its own: the same refresh token with the same stored end (a server that
+     * states refresh_expires_in only at login, or a JWT refresh token that was not rotated). That end did not move
+     * because nobody said it again, not because it is fixed.
+     */
+    private static boolean carriedOver(TokenRecord before, TokenRecord after) {
+        return java.util.Objects.equals(before.refreshToken(), after.refreshToken())
+                && java.util.Objects.equals(before.refreshExpiresAt(), after.refreshExpiresAt());
     }
 }

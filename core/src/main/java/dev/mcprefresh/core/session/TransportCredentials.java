@@ -36,8 +36,8 @@ public final class TransportCredentials {
     }
 
     /**
-     * A binding of its own for another transport to the same URL (a reused transport builder): its own identity
-     * decision, and its own close.
+     * A binding of its own for another transport to the same URL (each client a transport builder builds): its own
+     * identity decision, and its own close.
      */
     public TransportCredentials forAnotherTransport() {
         return new TransportCredentials(registry, serverUrl, transportUri);
@@ -78,8 +78,8 @@ public final class TransportCredentials {
         if (d.entry != null) {
             String bound = boundEntryId;
             if (bound == null || bound.equals(d.entry.id())) {
-                boundEntryId = d.entry.id();
                 chosen = registry.credentials(d.entry);
+                boundEntryId = d.entry.id(); // only once the credentials exist: a failure leaves it unbound
                 if (bound == null) {
                     boundCredentials = chosen;
                     if (!closed) {

@@ -25,6 +25,9 @@ public final class TokenRecord {
 
     /** How many fingerprints of issued access tokens an entry keeps (an app may hold one from a while ago). */
     static final int ISSUED_KEPT = 16;
+    /** Bounds that keep every instant and lifetime within millisecond arithmetic. */
+    static final long MAX_IDLE_SECONDS = 100L * 366 * 24 * 3600;
+    private static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
     private static final Set<String> KNOWN = Set.of("server_url", "issuer", "subject", "display_name",
             "issued_tokens", "grant", "token_endpoint", "client_id", "client_secret",
             "token_endpoint_auth_method", "resource", "scope", "access_token", "expires_at", "refresh_token",
@@ -171,8 +174,8 @@ public final class TokenRecord {
         b.refreshToken = Json.string(o, "refresh_token");
         b.refreshExpiresAt = instant(o, "refresh_expires_at");
         b.refreshIdleSeconds = Json.number(o, "refresh_idle_seconds");
-        if (b.refreshIdleSeconds != null && b.refreshIdleSeconds <= 0) {
-            throw new JsonException("'refresh_idle_seconds' must be a positive number of seconds");
+        if (b.refreshIdleSeconds != null && (b.refreshIdleSeconds <= 0 || b.refreshIdleSeconds > MAX_IDLE_SECONDS)) {
+            throw new JsonException("'refresh_idle_seconds' must be a positive number of seconds, at most 100 years");
         }
         b.sessionEndsAt = instant(o, "session_ends_at");
         b.needsLogin = Json.bool(o, "needs_login");
@@ -194,7 +197,11 @@ public final class TokenRecord {
             return null;
         }
         try {
-            return Instant.parse(v);
+            Instant at = Instant.parse(v);
+            if (at.isAfter(LAST_INSTANT) || at.isBefore(Instant.EPOCH)) {
+                throw new JsonException("'" + name + "' must be an instant between 1970 and 9999");
+            }
+            return at;
         } catch (DateTimeParseException e) {
             throw new JsonException("'" + name + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
         }
@@ -356,8 +363,9 @@ public final class TokenRecord {
         public Builder refreshExpiresAt(Instant v) { refreshExpiresAt = v; return this; }
         /** A positive number of seconds, or null: the store refuses to read anything else back. */
         public Builder refreshIdleSeconds(Long v) {
-            if (v != null && v <= 0) {
-                throw new IllegalArgumentException("a refresh idle lifetime must be a positive number of seconds");
+            if (v != null && (v <= 0 || v > MAX_IDLE_SECONDS)) {
+                throw new IllegalArgumentException("a refresh idle lifetime must be a positive number of seconds, at"
+                        + " most 100 years");
             }
             refreshIdleSeconds = v;
             return this;

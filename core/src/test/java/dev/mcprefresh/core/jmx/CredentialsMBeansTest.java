@@ -36,6 +36,7 @@ class CredentialsMBeansTest {
 
     @TempDir
     Path dir;
+    private dev.mcprefresh.core.session.TransportCredentials transport;
 
     /** A clock the test moves. */
     private static final class TestClock extends Clock {
@@ -61,7 +62,7 @@ class CredentialsMBeansTest {
         TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         Instant now = Instant.now();
         store.update(c -> {
-            c.put(TokenRecord.builder(URL).tokenEndpoint("https://auth.example/token").clientId("c")
+            c.put(TokenRecord.builder(URL).tokenEndpoint("http://127.0.0.1:9/token").clientId("c")
                     .clientSecret(CLIENT_SECRET).subject("u-1").displayName("jane").accessToken(ACCESS)
                     .expiresAt(now.plusSeconds(3600)).refreshToken(REFRESH).refreshExpiresAt(now.plusSeconds(7200))
                     .updatedAt(now).build());
@@ -71,13 +72,16 @@ class CredentialsMBeansTest {
                 new OAuthHttp(Duration.ofSeconds(1)), Clock.systemUTC()), Duration.ofSeconds(60), Clock.systemUTC(),
                 false, true);
         out[0] = registry;
-        return registry.forTransport(URI.create(URL)).forHeader(null); // the transport's first request binds it
+        transport = registry.forTransport(URI.create(URL)); // held, as a live transport holds it
+        return transport.forHeader(null); // the transport's first request binds it
     }
 
     @Test
     void everyAttributeIsReadableAndNoneHoldsASecret() throws Exception {
         CredentialsRegistry[] registry = new CredentialsRegistry[1];
         Credentials c = boundCredentials(registry);
+        // A refresh that fails (nothing listens on the token endpoint's port) leaves a LastError to read.
+        assertFalse(c.refreshNow().get(10, java.util.concurrent.TimeUnit.SECONDS));
         new CredentialsMBeans(registry[0], true, Clock.systemUTC(), () -> null).accept(c);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = CredentialsMBeans.nameOf(c);
@@ -93,6 +97,7 @@ class CredentialsMBeansTest {
             assertEquals(Boolean.FALSE, values.get("NeedsLogin"));
             assertEquals(1, values.get("LiveTransports"));
             assertEquals(0L, values.get("RefreshCount"));
+            assertFalse(((String) values.get("LastError")).isEmpty(), "the failed refresh is shown: " + values);
             assertEquals("the server's refresh_expires_in", values.get("RefreshTokenExpirySource"));
             long left = (Long) values.get("RefreshTokenSecondsLeft");
             assertTrue(left > 7000 && left <= 7200, String.valueOf(left));
@@ -143,5 +148,27 @@ class CredentialsMBeansTest {
         assertEquals(before, MBeanServerFactory.findMBeanServer(null).size());
         MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
         assertEquals(platform, CredentialsMBeans.platformServerIfRunning());
+    }
+
+    /** A JVM without java.management (a jlink image): publishing fails, the transport is bound and kept alive. */
+    @Test
+    void aPublisherThatCannotWorkLeavesTheTransportBound() throws Exception {
+        CredentialsRegistry[] registry = new CredentialsRegistry[1];
+        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        boundCredentials(registry); // seeds the store
+        CredentialsRegistry fresh = new CredentialsRegistry(store, new TokenEndpointClient(
+                new OAuthHttp(Duration.ofSeconds(1)), Clock.systemUTC()), Duration.ofSeconds(60), Clock.systemUTC(),
+                false, true);
+        java.util.concurrent.CountDownLatch tried = new java.util.concurrent.CountDownLatch(1);
+        fresh.publishWith(c -> {
+            tried.countDown();
+            throw new NoClassDefFoundError("javax/management/MBeanServer");
+        });
+        dev.mcprefresh.core.session.TransportCredentials t = fresh.forTransport(URI.create(URL));
+        Credentials c = t.forHeader(null);
+        assertTrue(c != null, "the request gets its credentials");
+        assertTrue(tried.await(5, java.util.concurrent.TimeUnit.SECONDS), "publishing was tried");
+        assertEquals(1, fresh.status(c).liveTransports(), "and the transport is kept alive");
+        assertTrue(t.forHeader(null) == c);
     }
 }

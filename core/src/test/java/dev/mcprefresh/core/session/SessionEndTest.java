@@ -166,4 +166,13 @@ class SessionEndTest {
             assertTrue(log.lines().isEmpty(), log.text());
         }
     }
+
+    /** A server that states refresh_expires_in at login only, and does not rotate: the kept end says nothing. */
+    @org.junit.jupiter.api.Test
+    void anEndCarriedOverFromAnEarlierResponseTeachesNothing() {
+        TokenRecord before = TokenRecord.builder("https://mcp.example/mcp").refreshToken("rt-1")
+                .refreshExpiresAt(T0.plusSeconds(1800)).updatedAt(T0).build();
+        TokenRecord after = before.toBuilder().updatedAt(T0.plusSeconds(600)).build();
+        assertNull(SessionEnd.learn(before, after).sessionEndsAt());
+    }
 }

@@ -273,7 +273,7 @@ class TokenStoreTest {
     void aNonPositiveRefreshIdleLifetimeIsAClearError() throws Exception {
         TokenStore s = store();
         Files.createDirectories(s.path().getParent());
-        for (String bad : new String[] {"0", "-60", "0.5"}) {
+        for (String bad : new String[] {"0", "-60", "0.5", "9223372036854775807"}) {
             Files.writeString(s.path(), "{\"format\":2,\"entries\":{\"e1\":{\"server_url\":\"https://a/mcp\","
                     + "\"refresh_token\":\"r\",\"refresh_idle_seconds\":" + bad + "}}}");
             StoreException e = assertThrows(StoreException.class, s::read, bad);
@@ -288,5 +288,10 @@ class TokenStoreTest {
                 + "\"session_ends_at\":\"next week\"}}}");
         e = assertThrows(StoreException.class, s::read);
         assertTrue(e.getMessage().contains("session_ends_at"), e.getMessage());
+        // Past millisecond arithmetic: refused when read, so status, the plan and the MBean never overflow.
+        Files.writeString(s.path(), "{\"format\":2,\"entries\":{\"e1\":{\"server_url\":\"https://a/mcp\","
+                + "\"refresh_expires_at\":\"+1000000000-01-01T00:00:00Z\"}}}");
+        e = assertThrows(StoreException.class, s::read);
+        assertTrue(e.getMessage().contains("refresh_expires_at") && e.getMessage().contains("9999"), e.getMessage());
     }
 }

@@ -23,10 +23,10 @@ import java.util.Map;
  * Clients: {@code app} (public, 3 s access tokens), {@code app-5s} (public, 5 s, for the demo), {@code app-long} (public, 300 s),
  * {@code app-short-refresh} (3 s access tokens, 30 s refresh tokens: a server setup doctor must flag), {@code app-jwt}
  * (public, 3 s; tokens asked for with a {@code resource} are RFC 9068 JWTs carrying {@code iss} and {@code sub}, which
- * the provider cannot introspect: the bearer gate verifies them with the provider's JWKS), {@code app-idle} and
- * {@code app-idle-2} (public, 3 s access tokens, 10 s refresh tokens whose life is an idle timeout: each refresh
+ * the provider cannot introspect: the bearer gate verifies them with the provider's JWKS), {@code app-idle} to
+ * {@code app-idle-4} (public, 3 s access tokens, 10 s refresh tokens whose life is an idle timeout: each refresh
  * issues a refresh token with the full 10 s again, and token responses carry Keycloak's {@code refresh_expires_in};
- * two clients so that concurrent idle keep-alive scenarios count their refreshes apart), {@code app-session-max}
+ * several clients so that concurrent idle keep-alive scenarios count their refreshes apart), {@code app-session-max}
  * (3 s access tokens, refresh tokens whose end never passes the grant's first 40 s: a session maximum, stated in
  * {@code refresh_expires_in}), {@code rs} (the resource
  * server's introspection credentials). Refresh tokens rotate, each rotated one with its client's full refresh token
@@ -42,6 +42,8 @@ final class AuthorizationServer implements AutoCloseable {
     /** Public clients whose refresh tokens die after {@link #IDLE_REFRESH_TTL_SECONDS} without a refresh. */
     static final String IDLE_CLIENT = "app-idle";
     static final String IDLE_CLIENT_2 = "app-idle-2";
+    static final String IDLE_CLIENT_3 = "app-idle-3";
+    static final String IDLE_CLIENT_4 = "app-idle-4";
     /** A session maximum: refresh tokens slide for 3600 s but never outlive the grant's first 40 s. */
     static final String SESSION_MAX_CLIENT = "app-session-max";
     static final int SESSION_MAX_SECONDS = 40;
@@ -71,7 +73,8 @@ final class AuthorizationServer implements AutoCloseable {
                 + publicClient("app", 3) + "," + publicClient("app-5s", 5) + "," + publicClient("app-long", 300) + ","
                 + publicClient("app-short-refresh", 3).replace("}", ",\"x_refresh_token_ttl\":30}") + ","
                 + publicClient(JWT_CLIENT, 3).replace("}", ",\"x_access_token_format\":\"jwt\"}") + ","
-                + idleClient(IDLE_CLIENT) + "," + idleClient(IDLE_CLIENT_2) + ","
+                + idleClient(IDLE_CLIENT) + "," + idleClient(IDLE_CLIENT_2) + "," + idleClient(IDLE_CLIENT_3) + ","
+                + idleClient(IDLE_CLIENT_4) + ","
                 + publicClient(SESSION_MAX_CLIENT, 3).replace("}", ",\"x_refresh_token_max\":" + SESSION_MAX_SECONDS
                         + ",\"x_refresh_expires_in\":true}") + ","
                 + "{\"client_id\":\"" + RS_CLIENT + "\",\"client_secret\":\"" + RS_SECRET

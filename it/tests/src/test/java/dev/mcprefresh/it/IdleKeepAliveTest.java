@@ -211,28 +211,57 @@ class IdleKeepAliveTest {
     void afterTheTransportClosesNoKeepAliveRefreshFollows(@TempDir Path dir) throws Exception {
         // app-idle-2 is the keep-alive-off run's client too: its refreshes must not be counted here.
         keepAliveOff.process.waitFor(RUN_TIMEOUT);
+        closeScenario(startClosing(SDK, MODE, server, AuthorizationServer.IDLE_CLIENT_2, dir));
+    }
+
+    /**
+     * The same for LangChain4j, whose {@code close()} ends its transports: the Streamable HTTP one (java.net.http)
+     * and the legacy HTTP+SSE one (OkHttp), side by side, each with its own client at the authorization server.
+     */
+    @Test
+    @Order(6)
+    void afterALangChain4jTransportClosesNoKeepAliveRefreshFollows(@TempDir Path dir) throws Exception {
+        Closing streamable = startClosing("langchain4j-1.18", "map", server, AuthorizationServer.IDLE_CLIENT_3,
+                Files.createDirectories(dir.resolve("map")));
+        Closing sse = startClosing("langchain4j-1.18", "sse-map", servers.mcp(SDK, "sse"),
+                AuthorizationServer.IDLE_CLIENT_4, Files.createDirectories(dir.resolve("sse-map")));
+        closeScenario(streamable);
+        closeScenario(sse);
+    }
+
+    /** An app run that calls twice, 9 s apart, closes its client, and lingers 25 s (longer than two windows). */
+    private record Closing(ClientRun run, LineClock lines, long start, String clientId, Path store) {
+    }
+
+    private Closing startClosing(String app, String mode, McpServerProcess s, String clientId, Path dir)
+            throws Exception {
         Path store = dir.resolve("store/tokens.json");
-        AuthorizationServer.Tokens tokens = seeded(dir, AuthorizationServer.IDLE_CLIENT_2, store);
+        AuthorizationServer.Tokens tokens = seededFor(s, dir, clientId, store);
         long start = System.currentTimeMillis();
         LineClock lines = new LineClock();
         // Two calls 9 s apart: the keep-alive (at 5-7.5 s of the 10 s window) comes between them, while it is open.
-        ClientRun run = track(ClientRun.start(SDK, MODE, server.baseUrl, tokens.accessToken(), store, 2, 9000, dir,
+        ClientRun run = track(ClientRun.start(app, mode, s.baseUrl, tokens.accessToken(), store, 2, 9000, dir,
                 List.of(), List.of("-Dit.linger.millis=25000"), lines));
+        return new Closing(run, lines, start, clientId, store);
+    }
+
+    private void closeScenario(Closing c) throws Exception {
+        ClientRun run = c.run();
         run.awaitLine("CLOSED"::equals, Duration.ofSeconds(60));
         long awaited = System.currentTimeMillis();
-        long closed = lines.timesOf("CLOSED"::equals).stream().findFirst().orElse(awaited);
+        long closed = c.lines().timesOf("CLOSED"::equals).stream().findFirst().orElse(awaited);
         run.finish();
         assertTrue(run.output().contains("EXIT"), "the app must linger until its exit:\n" + run.output());
-        secrets.addFromStore(store);
+        secrets.addFromStore(c.store());
         assertEquals(0, run.failed, run.output());
-        List<Long> grants = within(as.refreshTimes(AuthorizationServer.IDLE_CLIENT_2), start, Long.MAX_VALUE);
-        String report = describe(grants, start) + "; CLOSED at " + (closed - start) + " ms";
-        System.out.println("close: " + report);
-        long call1 = lines.timesOf("CALL 1 OK"::equals).stream().findFirst().orElseThrow();
-        long call2 = lines.timesOf(l -> l.startsWith("CALL 2 ")).stream().findFirst().orElseThrow();
+        List<Long> grants = within(as.refreshTimes(c.clientId()), c.start(), Long.MAX_VALUE);
+        String report = describe(grants, c.start()) + "; CLOSED at " + (closed - c.start()) + " ms";
+        System.out.println("close (" + run.process.name() + "): " + report);
+        long call1 = c.lines().timesOf("CALL 1 OK"::equals).stream().findFirst().orElseThrow();
+        long call2 = c.lines().timesOf(l -> l.startsWith("CALL 2 ")).stream().findFirst().orElseThrow();
         assertTrue(grants.stream().anyMatch(t -> t > call1 + 1000 && t < call2 - 500), "a keep-alive refreshed the"
                 + " idle grant between the calls, with no request (the first call's token lives 3 s); " + report
-                + "; calls at " + (call1 - start) + " and " + (call2 - start) + " ms");
+                + "; calls at " + (call1 - c.start()) + " and " + (call2 - c.start()) + " ms");
         assertTrue(grants.stream().noneMatch(t -> t > closed + 1500), "no refresh may follow the transport's close; "
                 + report + "\n" + run.output());
         secrets.assertNotIn(run.process.name(), run.output());
@@ -261,12 +290,18 @@ class IdleKeepAliveTest {
         secrets.assertNotIn(run.process.name(), run.output());
     }
 
-    /** A fresh login of {@code clientId} whose refresh token {@code mcp-refresh add} puts into {@code store}. */
-    private AuthorizationServer.Tokens seeded(Path dir, String clientId, Path store) throws Exception {
+    /** {@link #seeded} for the MCP server {@code s}. */
+    private AuthorizationServer.Tokens seededFor(McpServerProcess s, Path dir, String clientId, Path store)
+            throws Exception {
         AuthorizationServer.Tokens t = as.login(clientId);
         secrets.add(t);
-        seedOutputs.add(KeepAliveScenario.seed(dir, server.mcpUrl, clientId, t.refreshToken(), store));
+        seedOutputs.add(KeepAliveScenario.seed(dir, s.mcpUrl, clientId, t.refreshToken(), store));
         return t;
+    }
+
+    /** A fresh login of {@code clientId} whose refresh token {@code mcp-refresh add} puts into {@code store}. */
+    private AuthorizationServer.Tokens seeded(Path dir, String clientId, Path store) throws Exception {
+        return seededFor(server, dir, clientId, store);
     }
 
     private ClientRun track(ClientRun run) {
