@@ -486,4 +486,43 @@ class CredentialsTest {
         assertEquals(obtained.plusSeconds(3540).toEpochMilli(), longLived);
         assertEquals(TokenLifetime.UNKNOWN, TokenLifetime.refreshAtMillis(obtained, null, Duration.ofSeconds(60)));
     }
+
+    /**
+     * A keep-alive takes up another process's refresh even when its access token has expired (the refresh reset the
+     * idle window, which is all a keep-alive needs). A request that waits for a token and joins that keep-alive must
+     * not be handed the expired token: it asks again and gets a fresh one.
+     */
+    @Test
+    void aRequestJoiningAKeepAliveThatTookUpAnExpiredTokenAsksAgain() throws Exception {
+        rotatingEndpoint(0);
+        TokenStore store = store();
+        Instant now = Instant.now();
+        TokenRecord mine = TokenRecord.builder(URL).tokenEndpoint(as.base() + "/token").clientId("c")
+                .accessToken("at-0").expiresAt(now.minusSeconds(1)).updatedAt(now.minusSeconds(4)).refreshToken("rt-0")
+                .refreshExpiresAt(now.plusSeconds(6)).build();
+        store.update(c -> {
+            c.put(mine);
+            return null;
+        });
+        java.util.concurrent.BlockingQueue<Runnable> queued = new java.util.concurrent.LinkedBlockingQueue<>();
+        Credentials c = new Credentials(mine, store, new TokenEndpointClient(new OAuthHttp(Duration.ofSeconds(2)),
+                Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(60), queued::add);
+        // Another process refreshed a second ago; its access token has expired already (a 1 s token).
+        store.update(contents -> {
+            contents.put(mine.toBuilder().issuedAccessToken("at-other").expiresAt(now.minusMillis(100))
+                    .refreshToken("rt-other").refreshExpiresAt(now.plusSeconds(9)).updatedAt(now.minusSeconds(1))
+                    .build());
+            return null;
+        });
+        c.keepAliveRefresh(); // in flight: its task waits in the queue
+        CompletableFuture<String> request = c.freshHeader(); // a request joins it
+        queued.take().run(); // the keep-alive takes up the other process's (expired) token
+        Runnable again = queued.poll(5, TimeUnit.SECONDS);
+        assertTrue(again != null, "the request asked for a token again");
+        again.run();
+        assertEquals("Bearer at-1", request.get(5, TimeUnit.SECONDS));
+        assertEquals(1, as.hits("/token"), "one token request, for the request; none for the keep-alive");
+        assertTrue(as.requests.get(0).body().contains("refresh_token=rt-other"),
+                "it presented the refresh token the other process stored: " + as.requests.get(0).body());
+    }
 }
