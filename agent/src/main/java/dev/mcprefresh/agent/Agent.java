@@ -87,7 +87,7 @@ final class Agent {
             retransformLoaded(inst, transformer);
         }
         if (Log.enabled(Log.Level.DEBUG)) {
-            Log.debug("started; token store " + settings.storePath());
+            Log.debug("started; token store " + settings.get(Setting.STORE));
         }
         if (timings != null) {
             timings.premainTook(System.nanoTime() - started);

@@ -6,6 +6,7 @@ import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.http.RequestPolicy;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +53,7 @@ public class PerRequestBenchmark {
     @Setup
     public void setUp() throws Exception {
         URI server = URI.create("http://127.0.0.1:8080/mcp");
-        TokenStore store = new TokenStore(Files.createTempDirectory("bench").resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(Files.createTempDirectory("bench").resolve("tokens.json"), Duration.ofSeconds(5));
         TokenRecord record = TokenRecord.builder(server.toString()).tokenEndpoint("http://127.0.0.1:9/token")
                 .clientId("bench").accessToken("a".repeat(43)).refreshToken("r".repeat(43))
                 .expiresAt(Instant.now().plusSeconds(24 * 3600)).updatedAt(Instant.now()).build();

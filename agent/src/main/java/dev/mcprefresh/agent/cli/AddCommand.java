@@ -101,14 +101,15 @@ final class AddCommand {
         record = StoredEntries.withIdentity(record, introspection, tokens);
         TokenStore store = Cli.store(a, settings);
         if (a.has("replace-corrupt-store")) {
-            java.nio.file.Path backup = store.setAsideIfCorrupt();
+            String backup = store.setAsideIfCorrupt();
             if (backup != null) {
                 out.println("the unreadable store was moved aside to " + backup);
             }
         }
         if (!a.has("no-verify")) {
             try {
-                store.read(); // a store that cannot be read is said before the refresh token is used up
+                store.read(); // a store that cannot be read or written is said before the refresh token is used up
+                store.warmUpWriter();
                 Instant at = Instant.now();
                 TokenResponse r = tokens.refresh(record);
                 record = r.applyTo(record, at);
@@ -125,7 +126,7 @@ final class AddCommand {
         }
         TokenRecord stored = StoredEntries.save(store, record, out::println);
         out.println("stored credentials for " + url + " as " + StoredEntries.describe(stored.identity()) + " in "
-                + store.path() + (stored.subject() == null
+                + store.location() + (stored.subject() == null
                         ? " (the token endpoint did not say whose tokens these are: an app's own token for this server"
                                 + " is then taken to be this identity's unless it names another user)" : ""));
         return 0;

@@ -3,7 +3,9 @@ package dev.mcprefresh.agent.cli;
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.store.StoreException;
+import dev.mcprefresh.core.store.StoreLocation;
 import dev.mcprefresh.core.store.TokenStore;
+import dev.mcprefresh.core.store.TokenStores;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -82,19 +84,19 @@ public final class Cli {
 
     /** The store named by --store (else the settings), with the settings' lock timeout. */
     static TokenStore store(Args args, Settings settings) {
-        return new TokenStore(storePath(args), settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+        return TokenStores.open(storeLocation(args), settings, settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
     }
 
     /** The one error every command that needs a stored server gives when there is none; exit code 1. */
     static int noStoredServer(PrintStream err, String command, String url, TokenStore store) {
-        err.println("mcp-refresh " + command + ": no stored server " + url + " in " + store.path()
+        err.println("mcp-refresh " + command + ": no stored server " + url + " in " + store.location()
                 + " (see: java -jar mcp-refresh.jar status)");
         return 1;
     }
 
-    /** --store, else the same settings the agent reads. */
-    static Path storePath(Args args) {
+    /** --store, else the same settings the agent reads; a URL is never taken for a file path. */
+    static StoreLocation storeLocation(Args args) {
         String store = args.get("store");
-        return store != null ? Paths.get(store) : Settings.load(null).storePath();
+        return store != null ? StoreLocation.parse(store) : Settings.load(null).storeLocation();
     }
 }

@@ -120,7 +120,7 @@ final class LoginCommand {
             TokenRecord record = StoredEntries.save(store, StoredEntries.withIdentity(response.applyTo(client, at),
                     meta.introspectionEndpoint(), tokens), out::println);
             out.println("logged in as " + StoredEntries.describe(record.identity()) + ": stored credentials for " + url
-                    + " (client " + record.clientId() + ") in " + store.path());
+                    + " (client " + record.clientId() + ") in " + store.location());
             out.println("access token valid for " + (record.expiresAt() == null ? "an unstated time"
                     : Duration.between(Instant.now(), record.expiresAt()).toSeconds() + " s")
                     + "; refresh token: " + (record.refreshToken() != null ? "yes" : "NO"));

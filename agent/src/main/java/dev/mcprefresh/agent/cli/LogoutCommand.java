@@ -58,7 +58,7 @@ final class LogoutCommand {
             contents.remove(record.id());
             return null;
         });
-        out.println("removed " + url + " as " + StoredEntries.describe(record.identity()) + " from " + store.path());
+        out.println("removed " + url + " as " + StoredEntries.describe(record.identity()) + " from " + store.location());
         return 0;
     }
 

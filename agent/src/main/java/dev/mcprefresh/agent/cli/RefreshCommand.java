@@ -61,7 +61,7 @@ final class RefreshCommand {
             TokenRecord saved = store.read().get(record.id());
             if (saved == null || !saved.sameTokens(credentials.record())) {
                 // This process ends now: a rotated refresh token that only it holds ends with it.
-                err.println("mcp-refresh refresh: the new tokens for " + url + " could not be saved in " + store.path()
+                err.println("mcp-refresh refresh: the new tokens for " + url + " could not be saved in " + store.location()
                         + " (the log line above says why); if the server rotates refresh tokens, this grant now needs"
                         + " a new login: java -jar mcp-refresh.jar login " + url);
                 return 1;

@@ -1,10 +1,12 @@
 package dev.mcprefresh.agent.cli;
 
+import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.session.KeepAlivePlan;
 import dev.mcprefresh.core.session.RefreshDeadline;
 import dev.mcprefresh.core.store.StoreContents;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +42,7 @@ final class StatusCommand {
         if (!a.positional().isEmpty()) {
             throw new Args.UsageException("status takes no arguments");
         }
-        TokenStore store = new TokenStore(Cli.storePath(a), Duration.ofSeconds(30));
+        TokenStore store = Cli.store(a, Settings.load(null));
         StoreContents contents = store.read();
         Instant now = Instant.now();
         if (a.has("json")) {
@@ -70,12 +72,14 @@ final class StatusCommand {
                 servers.add(o);
             }
             Map<String, Object> top = new LinkedHashMap<>();
-            top.put("store", store.path().toString());
+            top.put("store", store.location());
+            top.put("store_kind", store.kind());
+            top.put("store_protection", store.protection());
             top.put("servers", servers);
             out.print(new String(Json.write(top), StandardCharsets.UTF_8));
             return 0;
         }
-        out.println("store: " + store.path());
+        out.println("store: " + store.location() + " (" + store.kind() + "; secrets: " + store.protection() + ")");
         if (contents.records().isEmpty()) {
             out.println("no servers stored; add one with: java -jar mcp-refresh.jar add <mcp-url> ...");
             return 0;

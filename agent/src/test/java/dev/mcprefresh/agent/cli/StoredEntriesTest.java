@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class StoredEntriesTest {
 
     @Test
     void aLoginAddsOrUpdatesItsOwnIdentitysEntryAndNeverReplacesAnothers() {
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         TokenRecord alice = StoredEntries.save(store, login("alice", "rt-a1"), note -> { });
         TokenRecord bob = StoredEntries.save(store, login("bob", "rt-b1"), note -> { });
         assertEquals(2, store.read().forServer(URL).size());
@@ -40,7 +41,7 @@ class StoredEntriesTest {
 
     @Test
     void commandsPickAnIdentityByNameOrTheOnlyOne() {
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         StoredEntries.save(store, login("alice", "rt-a"), note -> { });
         assertEquals("alice", StoredEntries.pick(store.read(), URL, null, "logout").subject());
         StoredEntries.save(store, login("bob", "rt-b"), note -> { });
@@ -53,7 +54,7 @@ class StoredEntriesTest {
 
     @Test
     void anUnnamedLoginUpdatesTheUnnamedEntryAndSaysSoAndANamedOneTakesItOver() {
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         java.util.List<String> notes = new java.util.ArrayList<>();
         TokenRecord first = StoredEntries.save(store, login(null, "rt-1"), notes::add);
         assertTrue(notes.isEmpty());

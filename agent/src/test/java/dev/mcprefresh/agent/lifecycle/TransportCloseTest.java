@@ -19,6 +19,7 @@ import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.Credentials;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.lang.ref.WeakReference;
 import java.net.URI;
@@ -130,7 +131,7 @@ class TransportCloseTest {
     }
 
     private CredentialsRegistry registry() {
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         Instant now = Instant.now();
         store.update(c -> {
             c.put(TokenRecord.builder(MCP.toString()).tokenEndpoint("http://127.0.0.1:9/token").clientId("c")

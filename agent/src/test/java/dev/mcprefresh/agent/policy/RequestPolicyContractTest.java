@@ -14,6 +14,7 @@ import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -139,7 +140,7 @@ class RequestPolicyContractTest {
                     return ok ? new String[] {"200", auth.get(0)} : INVALID_TOKEN;
             }
         });
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         store.update(c -> {
             c.put(TokenRecord.builder(mcp.base() + "/").issuer(ISSUER).subject("alice")
                     .tokenEndpoint(as.base() + "/token").clientId("c").issuedAccessToken("at-alice-0")

@@ -10,6 +10,7 @@ import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +40,7 @@ class SdkBuilderHookTest {
     }
 
     private SdkBuilderHook hook() {
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         store.update(c -> {
             c.put(TokenRecord.builder(SERVER).tokenEndpoint("http://127.0.0.1:9/token").clientId("c")
                     .accessToken("at").refreshToken("rt").expiresAt(Instant.now().plusSeconds(600))

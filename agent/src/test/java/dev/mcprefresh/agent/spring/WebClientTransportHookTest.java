@@ -9,6 +9,7 @@ import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,7 +48,7 @@ class WebClientTransportHookTest {
     }
 
     private WebClientTransportHook hook(boolean stored) {
-        TokenStore store = new TokenStore(dir.resolve("t.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("t.json"), Duration.ofSeconds(5));
         if (stored) {
             store.update(c -> {
                 c.put(TokenRecord.builder("https://mcp.example/mcp").tokenEndpoint("https://as.example/token")

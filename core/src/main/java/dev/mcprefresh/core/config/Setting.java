@@ -5,7 +5,15 @@ import java.util.Locale;
 /** Every setting the agent and CLI read. The README's settings table lists the same keys. */
 public enum Setting {
     ENABLED("enabled", "true", "false turns the agent off: no class is changed"),
-    STORE("store", "~/.mcp-refresh/tokens.json", "path of the token store"),
+    STORE("store", "~/.mcp-refresh/tokens.json", "path of the token store, or postgresql://HOST[:PORT]/DATABASE for a"
+            + " store a fleet shares"),
+    STORE_USER("store.user", "", "database user of a PostgreSQL store (else PGUSER)"),
+    STORE_PASSWORD_FILE("store.password.file", "", "file holding the database password of a PostgreSQL store (else"
+            + " PGPASSWORD); a password itself is never a setting"),
+    STORE_KEY_FILE("store.key.file", "", "file holding the key that encrypts a PostgreSQL store's secrets: base64 of"
+            + " 32 random bytes (openssl rand -base64 32); older keys on later lines are still read"),
+    STORE_ENCRYPTION("store.encryption", "aes-256-gcm", "aes-256-gcm: a PostgreSQL store writes secrets only"
+            + " encrypted with the key file's key; none: in clear (warned)"),
     LOG_LEVEL("log.level", "info", "error, warn, info or debug"),
     REFRESH_SKEW_SECONDS("refresh.skew.seconds", "60",
             "refresh this long before expiry (capped at a quarter of the token's life)"),

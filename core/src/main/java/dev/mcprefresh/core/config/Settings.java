@@ -143,8 +143,15 @@ public final class Settings {
         return v.equals("true");
     }
 
-    public Path storePath() {
-        return expandHome(get(Setting.STORE));
+    /** Where the token store is; IllegalArgumentException saying why for a value that is neither path nor URL. */
+    public dev.mcprefresh.core.store.StoreLocation storeLocation() {
+        return dev.mcprefresh.core.store.StoreLocation.parse(get(Setting.STORE));
+    }
+
+    /** A setting naming a file, with {@code ~/} as the user's home; null when it is not set. */
+    public Path file(Setting s) {
+        String v = get(s);
+        return v == null || v.isEmpty() ? null : expandHome(v);
     }
 
     public Duration duration(Setting s) {

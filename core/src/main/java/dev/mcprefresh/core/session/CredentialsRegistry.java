@@ -8,6 +8,7 @@ import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStores;
 import dev.mcprefresh.core.store.TokenStore;
 import dev.mcprefresh.core.util.DaemonThreads;
 import java.net.URI;
@@ -76,7 +77,8 @@ public final class CredentialsRegistry {
         boolean strict = settings.identityStrict(Log::warn);
         boolean keepAlive = settings.keepAliveOrTrue(Log::warn);
         Clock clock = Clock.systemUTC();
-        CredentialsRegistry registry = new CredentialsRegistry(new TokenStore(settings.storePath(), lockTimeout),
+        CredentialsRegistry registry = new CredentialsRegistry(
+                TokenStores.open(settings.storeLocation(), settings, lockTimeout),
                 new TokenEndpointClient(new OAuthHttp(httpTimeout, insecure), clock), skew, clock, strict, keepAlive);
         registry.jmxMode = settings.jmxMode(Log::warn);
         return registry;
@@ -135,7 +137,8 @@ public final class CredentialsRegistry {
                 snapshot = fresh;
                 return fresh;
             } catch (StoreException e) {
-                if (said.add("read " + e.getMessage())) {
+                if (!(e instanceof dev.mcprefresh.core.store.StoreUnavailableException) // the store said it
+                        && said.add("read " + e.getMessage())) {
                     Log.error(e.getMessage() + "; MCP requests go out as the apps built them until it can be read");
                 }
                 return s;

@@ -39,7 +39,7 @@ final class StoreRefresh {
         TokenRecord[] answered = new TokenRecord[2]; // the server's answer and what it replaced, should the write fail
         TokenRecord pending = unsaved.pending();
         try {
-            RefreshOutcome outcome = store.update(contents -> {
+            RefreshOutcome outcome = store.updateEntry(entryId, contents -> {
                 TokenRecord onDisk = unsaved.reconcile(contents, entryId, pending);
                 switch (RefreshDecision.decide(onDisk, mine, reason, clock.millis(), skew)) {
                     case GONE:

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one read of the store holds: its entries by id (several identities may share a server URL), plus top-level
@@ -15,7 +17,8 @@ public final class StoreContents {
     private final Map<String, TokenRecord> records;
     private final Map<String, Object> otherTopLevel;
     private final boolean olderFormat;
-    private boolean changed;
+    /** Ids put or removed since the read, in the order they were first touched: a store of rows writes only these. */
+    private final Set<String> changedIds = new LinkedHashSet<>();
 
     StoreContents(Map<String, TokenRecord> records, Map<String, Object> otherTopLevel, boolean olderFormat) {
         this.records = records;
@@ -25,6 +28,15 @@ public final class StoreContents {
 
     static StoreContents empty() {
         return new StoreContents(new LinkedHashMap<>(), new LinkedHashMap<>(), false);
+    }
+
+    /** Contents read from a store of rows, keyed by id (a copy is kept). */
+    public static StoreContents of(Collection<TokenRecord> records) {
+        Map<String, TokenRecord> byId = new LinkedHashMap<>();
+        for (TokenRecord r : records) {
+            byId.put(r.id(), r);
+        }
+        return new StoreContents(byId, new LinkedHashMap<>(), false);
     }
 
     /** The entry with this id, or null. */
@@ -66,17 +78,24 @@ public final class StoreContents {
     /** Adds the entry, or replaces the one with the same id. */
     public void put(TokenRecord record) {
         records.put(record.id(), record);
-        changed = true;
+        changedIds.add(record.id());
     }
 
     public boolean remove(String id) {
         boolean removed = records.remove(id) != null;
-        changed |= removed;
+        if (removed) {
+            changedIds.add(id);
+        }
         return removed;
     }
 
     boolean changed() {
-        return changed;
+        return !changedIds.isEmpty();
+    }
+
+    /** The ids put or removed since the read (an id whose entry is now absent was removed). */
+    public Set<String> changedIds() {
+        return Collections.unmodifiableSet(changedIds);
     }
 
     /** Read from a format 1 file: the next write migrates it. */

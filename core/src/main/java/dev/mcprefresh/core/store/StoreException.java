@@ -1,7 +1,7 @@
 package dev.mcprefresh.core.store;
 
 /** The store could not be read, locked or written. The message names the file and the cause, never its content. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
     public StoreException(String message) {
         super(message);
     }

@@ -118,7 +118,7 @@ public final class TokenRecord {
     }
 
     /** A format 2 entry: its id is the key it is stored under, its server URL a member. */
-    static TokenRecord fromJson(String id, Map<String, Object> o) {
+    public static TokenRecord fromJson(String id, Map<String, Object> o) {
         String serverUrl = Json.string(o, "server_url");
         if (serverUrl == null) {
             throw new JsonException("entry '" + id + "' has no server_url");
@@ -207,7 +207,8 @@ public final class TokenRecord {
         }
     }
 
-    Map<String, Object> toJson() {
+    /** The store's JSON form of this entry (format 2; secrets included: never logged). */
+    public Map<String, Object> toJson() {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("server_url", serverUrl);
         putIfSet(o, "issuer", issuer);

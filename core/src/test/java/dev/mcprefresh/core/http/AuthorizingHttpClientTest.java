@@ -9,6 +9,7 @@ import dev.mcprefresh.core.LoopbackServer;
 import dev.mcprefresh.core.LoopbackServer.Reply;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -66,7 +67,7 @@ class AuthorizingHttpClientTest {
     }
 
     private HttpClient decorated(String accessToken) {
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         TokenRecord record = TokenRecord.builder(mcp.base() + "/mcp").tokenEndpoint(as.base() + "/token").clientId("c")
                 .accessToken(accessToken).expiresAt(Instant.now().plusSeconds(3600)).updatedAt(Instant.now())
                 .refreshToken("rt").build();
@@ -215,7 +216,7 @@ class AuthorizingHttpClientTest {
             valid.add("at-slow");
             return Reply.json(200, "{\"access_token\":\"at-slow\",\"expires_in\":3600}");
         });
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         HttpClient c = DecoratedClients.of(store, TokenRecord.builder(mcp.base() + "/mcp")
                 .tokenEndpoint(as.base() + "/token").clientId("c").accessToken("expired")
                 .expiresAt(Instant.now().minusSeconds(1)).updatedAt(Instant.now().minusSeconds(61)).refreshToken("rt")
@@ -231,7 +232,7 @@ class AuthorizingHttpClientTest {
     @Test
     void aRedirectLoopEndsAsTheJdksClientEndsIt() throws Exception {
         mcp.route("/loop", r -> new Reply(307, "", java.util.Map.of("Location", "/loop")));
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         TokenRecord record = TokenRecord.builder(mcp.base() + "/").tokenEndpoint(as.base() + "/token").clientId("c")
                 .accessToken("at-0").expiresAt(Instant.now().plusSeconds(3600)).updatedAt(Instant.now())
                 .refreshToken("rt").build();

@@ -11,6 +11,7 @@ import dev.mcprefresh.core.LoopbackServer.Reply;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.io.IOException;
 import java.net.URI;
@@ -60,7 +61,7 @@ class DebugRedactionTest {
             });
             as.route("/token", r -> tokenReplies.poll());
             String server = mcp.base() + "/mcp";
-            TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+            TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
             TokenRecord record = TokenRecord.builder(server).tokenEndpoint(as.base() + "/token").clientId("c")
                     .clientSecret("cs-SECRET").authMethod(TokenRecord.AUTH_BASIC).accessToken("at-SECRET-stored")
                     .refreshToken("rt-SECRET-stored").expiresAt(Instant.now().plusSeconds(3600)).updatedAt(Instant.now())
@@ -89,10 +90,10 @@ class DebugRedactionTest {
 
             Files.writeString(dir.resolve("corrupt.json"), "{\"servers\":{\"x\":{\"access_token\":\"at-SECRET-1\",");
             messages.add(assertThrows(StoreException.class,
-                    () -> new TokenStore(dir.resolve("corrupt.json"), Duration.ofSeconds(1)).read()).getMessage());
+                    () -> new FileTokenStore(dir.resolve("corrupt.json"), Duration.ofSeconds(1)).read()).getMessage());
             Files.writeString(dir.resolve("wrong.json"), "{\"servers\":{\"x\":{\"refresh_token\":[\"rt-SECRET-2\"]}}}");
             messages.add(assertThrows(StoreException.class,
-                    () -> new TokenStore(dir.resolve("wrong.json"), Duration.ofSeconds(1)).read()).getMessage());
+                    () -> new FileTokenStore(dir.resolve("wrong.json"), Duration.ofSeconds(1)).read()).getMessage());
 
             String out = log.text();
             assertTrue(out.contains("refreshed the access token") && out.contains("using the token another process stored")

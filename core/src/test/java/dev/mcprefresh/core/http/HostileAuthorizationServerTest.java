@@ -10,6 +10,7 @@ import dev.mcprefresh.core.LoopbackServer;
 import dev.mcprefresh.core.LoopbackServer.Reply;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,7 +67,7 @@ class HostileAuthorizationServerTest {
     }
 
     private HttpClient decorated() {
-        store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         TokenRecord record = TokenRecord.builder(mcp.base() + "/mcp").tokenEndpoint(as.base() + "/token")
                 .clientId("c").clientSecret(CLIENT_SECRET).authMethod(TokenRecord.AUTH_POST)
                 .accessToken("at-SECRET-stored-but-revoked").expiresAt(Instant.now().plusSeconds(3600))

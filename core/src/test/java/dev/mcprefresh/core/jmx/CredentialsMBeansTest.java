@@ -9,6 +9,7 @@ import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.Credentials;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -59,7 +60,7 @@ class CredentialsMBeansTest {
     }
 
     private Credentials boundCredentials(CredentialsRegistry[] out) {
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         Instant now = Instant.now();
         store.update(c -> {
             c.put(TokenRecord.builder(URL).tokenEndpoint("http://127.0.0.1:9/token").clientId("c")
@@ -154,7 +155,7 @@ class CredentialsMBeansTest {
     @Test
     void aPublisherThatCannotWorkLeavesTheTransportBound() throws Exception {
         CredentialsRegistry[] registry = new CredentialsRegistry[1];
-        TokenStore store = new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         boundCredentials(registry); // seeds the store
         CredentialsRegistry fresh = new CredentialsRegistry(store, new TokenEndpointClient(
                 new OAuthHttp(Duration.ofSeconds(1)), Clock.systemUTC()), Duration.ofSeconds(60), Clock.systemUTC(),

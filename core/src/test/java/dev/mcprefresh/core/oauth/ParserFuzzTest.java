@@ -8,6 +8,7 @@ import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.json.JsonException;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ class ParserFuzzTest {
     @Test
     void theTokenStoreFailsOnlyAsAnInvalidStore() throws Exception {
         Path file = dir.resolve("tokens.json");
-        TokenStore store = new TokenStore(file, Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(file, Duration.ofSeconds(5));
         store.update(c -> {
             c.put(TokenRecord.builder("https://mcp.example/mcp").tokenEndpoint("https://as/token").clientId("c")
                     .accessToken("at").refreshToken("rt").expiresAt(Instant.now()).updatedAt(Instant.now())
@@ -107,7 +108,7 @@ class ParserFuzzTest {
     @Test
     void theTokenStoreReadsAFileAnEditorSavedWithAByteOrderMark() throws Exception {
         Path file = dir.resolve("tokens.json");
-        TokenStore store = new TokenStore(file, Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(file, Duration.ofSeconds(5));
         store.update(c -> {
             c.put(TokenRecord.builder("https://mcp.example/mcp").tokenEndpoint("https://as/token").clientId("c")
                     .refreshToken("rt").build());

@@ -11,6 +11,7 @@ import dev.mcprefresh.core.LoopbackServer.Reply;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class CredentialsTest {
     }
 
     private TokenStore store() {
-        return new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(10));
+        return new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(10));
     }
 
     private TokenRecord seed(TokenStore store, String access, Instant expiresAt, Instant updatedAt) {
@@ -172,7 +173,7 @@ class CredentialsTest {
         Instant now = Instant.now();
         Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
         assertEquals("Bearer at-1", c.freshHeader().get(5, TimeUnit.SECONDS));
-        assertEquals("rt-0", new TokenStore(elsewhere, Duration.ofSeconds(5)).read().soleEntry(URL).refreshToken(),
+        assertEquals("rt-0", new FileTokenStore(elsewhere, Duration.ofSeconds(5)).read().soleEntry(URL).refreshToken(),
                 "the store still holds the superseded refresh token");
 
         // Still unwritable: no refresh is spent on a store that cannot keep its answer.

@@ -14,6 +14,7 @@ import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.lang.ref.WeakReference;
 import java.net.URI;
@@ -60,7 +61,7 @@ class KeepAliveTest {
     static void warmUp(@TempDir Path warmDir) throws Exception {
         try (LoopbackServer server = new LoopbackServer()) {
             server.route("/token", r -> Reply.json(200, "{\"access_token\":\"a\",\"expires_in\":60}"));
-            TokenStore store = new TokenStore(warmDir.resolve("tokens.json"), Duration.ofSeconds(10));
+            TokenStore store = new FileTokenStore(warmDir.resolve("tokens.json"), Duration.ofSeconds(10));
             TokenRecord r = TokenRecord.builder(URL).tokenEndpoint(server.base() + "/token").clientId("c")
                     .accessToken("old").refreshToken("r").build();
             store.update(c -> {
@@ -169,7 +170,7 @@ class KeepAliveTest {
     }
 
     private TokenStore store() {
-        return new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(10));
+        return new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(10));
     }
 
     private CredentialsRegistry registry(TokenStore store, boolean keepAlive) {

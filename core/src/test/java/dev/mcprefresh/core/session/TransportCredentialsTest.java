@@ -11,6 +11,7 @@ import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class TransportCredentialsTest {
     };
 
     private TokenStore store() {
-        return new TokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        return new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
     }
 
     private static void put(TokenStore store, String subject) {

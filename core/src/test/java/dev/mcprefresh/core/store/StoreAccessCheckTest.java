@@ -30,7 +30,7 @@ class StoreAccessCheckTest {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX file modes only");
         storeDir = dir.resolve("store");
         file = storeDir.resolve("tokens.json");
-        new TokenStore(file, Duration.ofSeconds(5)).update(c -> {
+        new FileTokenStore(file, Duration.ofSeconds(5)).update(c -> {
             c.put(TokenRecord.builder("https://mcp.example/mcp").accessToken("at").refreshToken("rt")
                     .updatedAt(Instant.now()).build());
             return null;
@@ -70,7 +70,7 @@ class StoreAccessCheckTest {
     @Test
     void theStoreWarnsOnceAndItsNextWriteMakesTheFilePrivateAgain() throws Exception {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
-        TokenStore store = new TokenStore(file, Duration.ofSeconds(5));
+        TokenStore store = new FileTokenStore(file, Duration.ofSeconds(5));
         try (LogCapture log = new LogCapture(Log.Level.INFO)) {
             store.read();
             store.read();

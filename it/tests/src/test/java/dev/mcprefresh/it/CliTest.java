@@ -12,6 +12,7 @@ import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.oauth.TokenEndpointException;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +60,7 @@ class CliTest {
     }
 
     private static TokenStore store(Path file) {
-        return new TokenStore(file, Duration.ofSeconds(5));
+        return new FileTokenStore(file, Duration.ofSeconds(5));
     }
 
     /** Runs login with the browser step done by {@code browser}; returns the finished command's output. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -285,7 +286,7 @@ class IdleKeepAliveTest {
         long warnings = run.output().lines().filter(l -> l.contains("whatever is refreshed: that is the authorization"
                 + " server's session maximum; sign in again before then: java -jar mcp-refresh.jar login")).count();
         assertEquals(1, warnings, "one warning ahead of the fixed end:\n" + run.output());
-        TokenRecord stored = new TokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl);
+        TokenRecord stored = new FileTokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl);
         assertTrue(stored.sessionEndsAt() != null, "the fixed end is stored for status: " + stored);
         secrets.assertNotIn(run.process.name(), run.output());
     }

@@ -8,6 +8,7 @@ import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.session.Credentials;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class RefreshRaceTest {
     void sixtyFourThreadsCrossingAnExpiryMakeOneTokenRequest() throws Exception {
         AuthorizationServer.Tokens tokens = as.login("app");
         long reuseBefore = as.refreshTokenReuse();
-        TokenStore store = new TokenStore(work.resolve("storm/tokens.json"), Duration.ofSeconds(30));
+        TokenStore store = new FileTokenStore(work.resolve("storm/tokens.json"), Duration.ofSeconds(30));
         Instant now = Instant.now();
         TokenRecord expired = TokenRecord.builder(server.mcpUrl).tokenEndpoint(as.issuer + "/token").clientId("app")
                 .accessToken(tokens.accessToken()).expiresAt(now.minusSeconds(1)).updatedAt(now.minusSeconds(4))
@@ -197,7 +198,7 @@ class RefreshRaceTest {
     void processesKilledMidRefreshNeverLeaveABrokenStore() throws Exception {
         AuthorizationServer.Tokens tokens = as.login("app");
         Path store = seededStore("kill-9", tokens, null);
-        TokenStore reader = new TokenStore(store, Duration.ofSeconds(30));
+        TokenStore reader = new FileTokenStore(store, Duration.ofSeconds(30));
         int runs = 0;
         int killedBeforeServerCommitted = 0;
         int completed = 0;
@@ -286,7 +287,7 @@ class RefreshRaceTest {
         try (ClientRun first = ClientRun.start("2.1", "streamable-requestBuilder", server.baseUrl,
                 tokens.accessToken(), store, 8, 1000, dir)) {
             first.process.awaitLine(l -> l.equals("CALL 1 OK"), Duration.ofSeconds(60));
-            as.revokeGrant("app", new TokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl).refreshToken());
+            as.revokeGrant("app", new FileTokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl).refreshToken());
             first.finish();
             assertTrue(first.failed > 0, first.output());
             assertEquals(1, count(first.output(), "rejected the refresh"), "one clear line:\n" + first.output());
@@ -297,7 +298,7 @@ class RefreshRaceTest {
         // expiry. More would be a loop.
         long refused = as.tokenErrors("refresh_token:invalid_grant") - errorsBefore;
         assertTrue(refused >= 1 && refused <= 2, "no retry loop: " + refused + " refused refreshes");
-        TokenRecord marked = new TokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl);
+        TokenRecord marked = new FileTokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl);
         assertTrue(marked.needsLogin(), "the mark is in the store for every process");
         assertNotNull(marked.refreshToken(), "nothing was wiped");
 

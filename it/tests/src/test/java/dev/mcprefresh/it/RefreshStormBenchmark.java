@@ -10,6 +10,7 @@ import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.oauth.TokenResponse;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,7 +62,7 @@ class RefreshStormBenchmark {
             TokenEndpointClient tokenClient = new TokenEndpointClient(new OAuthHttp(Duration.ofSeconds(10)),
                     Clock.systemUTC());
             double rtt = tokenEndpointRoundTripMillis(as, tokenClient);
-            TokenStore store = new TokenStore(work.resolve("store/tokens.json"), Duration.ofSeconds(10));
+            TokenStore store = new FileTokenStore(work.resolve("store/tokens.json"), Duration.ofSeconds(10));
             AuthorizationServer.Tokens tokens = as.login("app-long");
             TokenRecord seed = TokenRecord.builder(mcp.toString()).tokenEndpoint(as.issuer + "/token")
                     .clientId("app-long").accessToken(tokens.accessToken()).refreshToken(tokens.refreshToken()).build();

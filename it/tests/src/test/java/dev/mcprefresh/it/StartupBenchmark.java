@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +49,7 @@ class StartupBenchmark {
         TokenRecord entry = TokenRecord.builder(base + "/mcp").tokenEndpoint("http://127.0.0.1:9/token").clientId("bench")
                 .accessToken("a".repeat(43)).refreshToken("r".repeat(43)).expiresAt(Instant.now().plusSeconds(3600))
                 .updatedAt(Instant.now()).build();
-        new TokenStore(store, Duration.ofSeconds(5)).update(c -> {
+        new FileTokenStore(store, Duration.ofSeconds(5)).update(c -> {
             c.put(entry);
             return null;
         });

@@ -23,12 +23,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TokenStoreTest {
+class FileTokenStoreTest {
     @TempDir
     Path dir;
 
-    private TokenStore store() {
-        return new TokenStore(dir.resolve("sub/tokens.json"), Duration.ofSeconds(5));
+    private FileTokenStore store() {
+        return new FileTokenStore(dir.resolve("sub/tokens.json"), Duration.ofSeconds(5));
     }
 
     private static TokenRecord record(String url, String access) {
@@ -44,7 +44,7 @@ class TokenStoreTest {
 
     @Test
     void writesRoundTripWithPrivateModes() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         s.update(c -> {
             c.put(record("https://mcp.example/mcp", "at1"));
             return null;
@@ -63,7 +63,7 @@ class TokenStoreTest {
 
     @Test
     void unknownFieldsSurviveARewrite() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         Files.createDirectories(s.path().getParent());
         Files.writeString(s.path(), "{\"format\":1,\"note\":\"mine\",\"servers\":{\"https://a/mcp\":{"
                 + "\"client_id\":\"c\",\"refresh_token\":\"r\",\"x_vendor\":{\"k\":[1,2]}}}}");
@@ -79,7 +79,7 @@ class TokenStoreTest {
 
     @Test
     void corruptStoreIsReportedAndLeftUntouched() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         Files.createDirectories(s.path().getParent());
         byte[] corrupt = "{\"servers\": {\"https://a/mcp\": {\"access_token\": \"secret-value".getBytes(StandardCharsets.UTF_8);
         Files.write(s.path(), corrupt);
@@ -94,10 +94,10 @@ class TokenStoreTest {
 
     @Test
     void aCorruptStoreIsSetAsideNotDeleted() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         Files.createDirectories(s.path().getParent());
         Files.writeString(s.path(), "{oops");
-        Path backup = s.setAsideIfCorrupt();
+        Path backup = java.nio.file.Paths.get(s.setAsideIfCorrupt());
         assertEquals("{oops", Files.readString(backup));
         assertFalse(Files.exists(s.path()));
         assertTrue(s.read().records().isEmpty());
@@ -112,7 +112,7 @@ class TokenStoreTest {
 
     @Test
     void newerFormatIsRefused() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         Files.createDirectories(s.path().getParent());
         Files.writeString(s.path(), "{\"format\":3,\"entries\":{}}");
         StoreException e = assertThrows(StoreException.class, s::read);
@@ -121,7 +121,7 @@ class TokenStoreTest {
 
     @Test
     void wrongTypesAreReportedWithoutTheValue() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         Files.createDirectories(s.path().getParent());
         Files.writeString(s.path(), "{\"servers\":{\"https://a/mcp\":{\"expires_at\":\"tomorrow-ish\"}}}");
         StoreException e = assertThrows(StoreException.class, s::read);
@@ -134,7 +134,7 @@ class TokenStoreTest {
         Files.writeString(real, "{}");
         Path link = dir.resolve("tokens.json");
         Files.createSymbolicLink(link, real);
-        TokenStore s = new TokenStore(link, Duration.ofSeconds(5));
+        FileTokenStore s = new FileTokenStore(link, Duration.ofSeconds(5));
         assertThrows(StoreException.class, () -> s.update(c -> {
             c.put(record("https://a/mcp", "x"));
             return null;
@@ -144,15 +144,15 @@ class TokenStoreTest {
 
     @Test
     void concurrentUpdatesAreSerialisedAndNoneIsLost() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         int writers = 16;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < writers; i++) {
             String url = "https://mcp" + i + ".example/mcp";
-            // Each writer uses its own TokenStore instance, as separate processes would.
-            TokenStore own = new TokenStore(s.path(), Duration.ofSeconds(10));
+            // Each writer uses its own FileTokenStore instance, as separate processes would.
+            FileTokenStore own = new FileTokenStore(s.path(), Duration.ofSeconds(10));
             futures.add(pool.submit(() -> {
                 start.await();
                 return own.update(c -> {
@@ -179,7 +179,7 @@ class TokenStoreTest {
 
     @Test
     void aFormat1StoreIsReadWithIdentitiesFromJwtAccessTokensAndMigratedOnTheNextWrite() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         Files.createDirectories(s.path().getParent());
         String jwt = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{}".getBytes()) + "."
                 + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -209,7 +209,7 @@ class TokenStoreTest {
 
     @Test
     void severalIdentitiesOfOneServerAreSeparateEntries() {
-        TokenStore s = store();
+        FileTokenStore s = store();
         s.update(c -> {
             c.put(TokenRecord.builder("https://a/mcp").subject("alice").accessToken("at-a").build());
             c.put(TokenRecord.builder("https://a/mcp").subject("bob").accessToken("at-b").build());
@@ -225,11 +225,11 @@ class TokenStoreTest {
 
     @Test
     void aStoreOverTheSizeCapIsRefusedWithAClearErrorAndLeftAsItIs() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         Files.createDirectories(s.path().getParent());
         // Valid JSON, so only its size can be the reason (before: read whole, whatever its size).
         StringBuilder doc = new StringBuilder("{\"format\":2,\"entries\":{},\"pad\":[0");
-        while (doc.length() <= TokenStore.MAX_BYTES) {
+        while (doc.length() <= FileTokenStore.MAX_BYTES) {
             doc.append(",0");
         }
         byte[] big = doc.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
@@ -241,7 +241,7 @@ class TokenStoreTest {
 
     @Test
     void theRefreshIdleLifetimeAndTheSessionEndRoundTrip() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         s.update(c -> {
             c.put(record("https://mcp.example/mcp", "at1").toBuilder().refreshIdleSeconds(1800L)
                     .sessionEndsAt(Instant.parse("2030-01-02T03:04:05Z")).build());
@@ -271,7 +271,7 @@ class TokenStoreTest {
 
     @Test
     void aNonPositiveRefreshIdleLifetimeIsAClearError() throws Exception {
-        TokenStore s = store();
+        FileTokenStore s = store();
         Files.createDirectories(s.path().getParent());
         for (String bad : new String[] {"0", "-60", "0.5", "9223372036854775807"}) {
             Files.writeString(s.path(), "{\"format\":2,\"entries\":{\"e1\":{\"server_url\":\"https://a/mcp\","

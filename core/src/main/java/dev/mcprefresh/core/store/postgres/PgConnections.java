@@ -1,0 +1,89 @@
+package dev.mcprefresh.core.store.postgres;
+
+import dev.mcprefresh.core.store.StoreException;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+
+/**
+ * Connections to the store's database through the relocated PostgreSQL driver: one kept idle between operations
+ * (an operation is rare: a read when the store changed, one transaction per refresh), checked when it sat idle for
+ * a while (a database restart leaves it dead), others opened and closed as needed. The driver is taken out of
+ * {@link java.sql.DriverManager} as soon as it is loaded: the app's own JDBC lookups never meet it.
+ */
+final class PgConnections {
+    private static final long CHECK_IDLE_AFTER_MILLIS = 5_000;
+    private static final Object DRIVER_LOCK = new Object();
+    private static volatile Driver driver;
+
+    private final PostgresConfig config;
+    private Connection idle;
+    private long idleSinceMillis;
+
+    PgConnections(PostgresConfig config) {
+        this.config = config;
+    }
+
+    Connection borrow() throws SQLException {
+        Connection c;
+        long since;
+        synchronized (this) {
+            c = idle;
+            since = idleSinceMillis;
+            idle = null;
+        }
+        if (c != null) {
+            if (!c.isClosed() && (System.currentTimeMillis() - since < CHECK_IDLE_AFTER_MILLIS || c.isValid(2))) {
+                return c;
+            }
+            closeQuietly(c);
+        }
+        Connection fresh = driver().connect(config.jdbcUrl, config.connectionProperties());
+        if (fresh == null) {
+            throw new StoreException("the PostgreSQL driver does not accept the store URL " + config.displayUrl);
+        }
+        return fresh;
+    }
+
+    /** Gives a connection back: kept for the next operation when it is healthy and none is kept yet. */
+    void release(Connection c, boolean healthy) {
+        if (c == null) {
+            return;
+        }
+        if (healthy) {
+            synchronized (this) {
+                if (idle == null) {
+                    idle = c;
+                    idleSinceMillis = System.currentTimeMillis();
+                    return;
+                }
+            }
+        }
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // a dead connection has nothing to release
+        }
+    }
+
+    private static Driver driver() throws SQLException {
+        Driver d = driver;
+        if (d == null) {
+            synchronized (DRIVER_LOCK) {
+                d = driver;
+                if (d == null) {
+                    d = new org.postgresql.Driver(); // its static initialiser registers it with DriverManager
+                    if (org.postgresql.Driver.isRegistered()) {
+                        org.postgresql.Driver.deregister();
+                    }
+                    driver = d;
+                }
+            }
+        }
+        return d;
+    }
+}
