@@ -7,8 +7,6 @@ import dev.mcprefresh.core.store.StoreLocation;
 import dev.mcprefresh.core.store.TokenStore;
 import dev.mcprefresh.core.store.TokenStores;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 
 /** {@code java -jar mcp-refresh.jar <command>}. Exit codes: 0 done, 1 failed, 2 bad command line. */
 public final class Cli {
@@ -25,8 +23,11 @@ public final class Cli {
             "  doctor <mcp-url> [--live] [--json]                     will refresh work? what to fix on the server",
             "  logout <mcp-url> [--no-revoke]                         revoke the refresh token and forget the server",
             "  attach <pid> [--store PATH]                            load the agent into a running JVM",
+            "  store copy --from STORE --to STORE [--move]            copy entries between a file and a database",
+            "  store rekey                                            re-encrypt a database store under the current key",
             "",
-            "every command takes --store PATH (default: mcp.refresh.store, MCP_REFRESH_STORE or ~/.mcp-refresh/tokens.json)",
+            "every command takes --store STORE: a file path or postgresql://HOST[:PORT]/DATABASE (default: mcp.refresh.store,",
+            "MCP_REFRESH_STORE or ~/.mcp-refresh/tokens.json)",
             "run a command with --help for details");
 
     private Cli() {
@@ -53,6 +54,8 @@ public final class Cli {
                     return new LogoutCommand(out, err).run(argv);
                 case "attach":
                     return attach(argv, out, err);
+                case "store":
+                    return new StoreCommand(out, err).run(argv);
                 default:
                     err.println("mcp-refresh: unknown command '" + argv[0] + "'\n" + USAGE);
                     return 2;

@@ -47,8 +47,11 @@ public final class UnknownSettings {
             return "setting '" + key + "' (" + source + ") looks like a secret and is ignored: mcp-refresh reads no"
                     + " secret from settings" + (source.equals("environment variable") ? ""
                     : ", and a command line is visible to every user of this machine (ps, /proc/<pid>/cmdline)")
-                    + "; keep tokens and client secrets in the token store: java -jar mcp-refresh.jar login <mcp-url>,"
-                    + " or add <mcp-url> --refresh-token-file F [--client-secret-file F]";
+                    + (key.toLowerCase(Locale.ROOT).replace('_', '.').contains("store.password")
+                            ? "; put the database password in a file named by " + Setting.STORE_PASSWORD_FILE.key()
+                                    + " (" + Setting.STORE_PASSWORD_FILE.envName() + "), or in PGPASSWORD"
+                            : "; keep tokens and client secrets in the token store: java -jar mcp-refresh.jar login"
+                                    + " <mcp-url>, or add <mcp-url> --refresh-token-file F [--client-secret-file F]");
         }
         return "unknown setting '" + key + "' (" + source + ") is ignored; did you mean " + closest + "?";
     }

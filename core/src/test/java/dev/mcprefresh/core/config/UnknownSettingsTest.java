@@ -47,4 +47,25 @@ class UnknownSettingsTest {
         assertTrue(w.stream().filter(l -> l.contains("/proc/<pid>/cmdline")).count() == 2,
                 "the command-line sources warn about the process list, the environment does not: " + w);
     }
+
+    @Test
+    void theStoreSettingsAreOursAndAPasswordItselfPointsToThePasswordFile() {
+        Properties props = new Properties();
+        props.setProperty("mcp.refresh.store.user", "fleet");
+        props.setProperty("mcp.refresh.store.password.file", "/run/secrets/db-password");
+        props.setProperty("mcp.refresh.store.key.file", "/run/secrets/store-key");
+        props.setProperty("mcp.refresh.store.encryption", "none");
+        assertTrue(UnknownSettings.warnings(Map.of(), props, Map.of("MCP_REFRESH_STORE_PASSWORD_FILE", "/p",
+                "MCP_REFRESH_STORE_KEY_FILE", "/k", "MCP_REFRESH_STORE_USER", "u"), "x").isEmpty(),
+                "a file's name is not a secret");
+        Properties withPassword = new Properties();
+        withPassword.setProperty("mcp.refresh.store.password", "db-SECRET-4");
+        List<String> w = UnknownSettings.warnings(Map.of(), withPassword,
+                Map.of("MCP_REFRESH_STORE_PASSWORD", "db-SECRET-5"), "x");
+        assertEquals(2, w.size(), w.toString());
+        for (String line : w) {
+            assertTrue(line.contains("looks like a secret") && line.contains("mcp.refresh.store.password.file"), line);
+            assertTrue(!line.contains("SECRET"), "the value is never shown: " + line);
+        }
+    }
 }

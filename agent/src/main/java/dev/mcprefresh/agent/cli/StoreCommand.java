@@ -1,0 +1,137 @@
+package dev.mcprefresh.agent.cli;
+
+import dev.mcprefresh.core.config.Setting;
+import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.store.StoreContents;
+import dev.mcprefresh.core.store.StoreLocation;
+import dev.mcprefresh.core.store.TokenRecord;
+import dev.mcprefresh.core.store.TokenStore;
+import dev.mcprefresh.core.store.TokenStores;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code store copy} moves entries between stores (a file and a database, either way); {@code store rekey} rewrites
+ * every entry of a database store under the key file's current key, the middle step of a key rotation.
+ */
+final class StoreCommand {
+    private static final String HELP = String.join("\n",
+            "usage: java -jar mcp-refresh.jar store copy --from STORE --to STORE [--replace] [--move]",
+            "       java -jar mcp-refresh.jar store rekey [--store STORE]",
+            "",
+            "STORE is a file path or postgresql://HOST[:PORT]/DATABASE; a database store takes its user, password",
+            "file and key file from the usual settings (mcp.refresh.store.user, .password.file, .key.file).",
+            "  copy     copies every entry; one the destination already holds is left as it is unless --replace.",
+            "           --move removes the copied entries from the source in the same step, so the two stores never",
+            "           both hold a live refresh token (a rotating server lets only one of them refresh).",
+            "  rekey    rewrites every entry sealed with an older key of the key file under its first (current) key;",
+            "           after it, the older key lines can be removed.");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    StoreCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String[] argv) {
+        Args a = Args.parse(argv, 1, Set.of("from", "to", "store"), Set.of("replace", "move", "help"));
+        if (a.has("help")) {
+            out.println(HELP);
+            return 0;
+        }
+        String verb = a.single("copy or rekey");
+        Settings settings = Settings.load(null);
+        switch (verb) {
+            case "copy":
+                return copy(a, settings);
+            case "rekey":
+                return rekey(a, settings);
+            default:
+                throw new Args.UsageException("store takes copy or rekey, not '" + verb + "'");
+        }
+    }
+
+    private int copy(Args a, Settings settings) {
+        if (a.get("from") == null || a.get("to") == null) {
+            throw new Args.UsageException("store copy needs --from STORE and --to STORE");
+        }
+        TokenStore from = open(StoreLocation.parse(a.get("from")), settings);
+        TokenStore to = open(StoreLocation.parse(a.get("to")), settings);
+        if (from.location().equals(to.location())) {
+            throw new Args.UsageException("--from and --to name the same store");
+        }
+        boolean replace = a.has("replace");
+        boolean move = a.has("move");
+        List<String> copied = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        // Under the source's lock throughout: no refresh can rotate a token between the read and the copy's commit.
+        from.update(source -> {
+            List<TokenRecord> entries = new ArrayList<>(source.records());
+            to.update(destination -> {
+                for (TokenRecord r : entries) {
+                    if (destination.get(r.id()) != null && !replace) {
+                        kept.add(describe(r));
+                    } else {
+                        destination.put(r);
+                        copied.add(describe(r));
+                    }
+                }
+                return null;
+            });
+            if (move) {
+                for (TokenRecord r : entries) {
+                    if (copied.contains(describe(r))) {
+                        source.remove(r.id());
+                    }
+                }
+            }
+            return null;
+        });
+        for (String c : copied) {
+            out.println((move ? "moved " : "copied ") + c);
+        }
+        for (String k : kept) {
+            out.println("kept " + k + ": " + to.location() + " already holds it (--replace overwrites)");
+        }
+        out.println(copied.size() + " entr" + (copied.size() == 1 ? "y" : "ies") + (move ? " moved" : " copied")
+                + " from " + from.location() + " to " + to.location() + " (" + to.kind() + "; secrets: "
+                + to.protection() + ")");
+        if (!move && !copied.isEmpty()) {
+            err.println("note: " + from.location() + " still holds the same refresh tokens; with a server that rotates"
+                    + " them, only one store may be used to refresh: point every app at " + to.location()
+                    + " before any refresh, or copy again with --move");
+        }
+        return 0;
+    }
+
+    private int rekey(Args a, Settings settings) {
+        TokenStore store = Cli.store(a, settings);
+        if (!store.kind().equals("postgresql")) {
+            err.println("mcp-refresh store rekey: " + store.location() + " is a " + store.kind() + " store; only a"
+                    + " database store encrypts with a key (" + Setting.STORE_KEY_FILE.key() + ")");
+            return 1;
+        }
+        int n = store.update(contents -> {
+            List<TokenRecord> all = new ArrayList<>(contents.records());
+            for (TokenRecord r : all) {
+                contents.put(r); // written again: sealed under the current key
+            }
+            return all.size();
+        });
+        out.println(n + " entr" + (n == 1 ? "y" : "ies") + " of " + store.location() + " rewritten (secrets: "
+                + store.protection() + "); keys after the first line of the key file are no longer needed");
+        return 0;
+    }
+
+    private static TokenStore open(StoreLocation location, Settings settings) {
+        return TokenStores.open(location, settings, settings.duration(Setting.LOCK_TIMEOUT_SECONDS));
+    }
+
+    private static String describe(TokenRecord r) {
+        return r.serverUrl() + " as " + StoredEntries.describe(r.identity());
+    }
+}
