@@ -28,7 +28,7 @@ public final class RequestPolicy {
         this.transportUrl = transportUrl;
         this.origin = origin;
         this.identities = identities;
-        this.scopeNotice = new InsufficientScopeNotice(identities.serverUrl());
+        this.scopeNotice = new InsufficientScopeNotice(serverUrl());
     }
 
     /** The policy for a transport whose MCP URL is {@code url}, or null when the store has no entry for it. */
@@ -48,9 +48,13 @@ public final class RequestPolicy {
         return transportUrl;
     }
 
-    /** The stored server URL whose entries this transport uses. */
+    /**
+     * The stored server URL whose entries this transport uses, for log lines and stand-down notes; the transport's
+     * own URL while the store could not be read yet.
+     */
     public String serverUrl() {
-        return identities.serverUrl();
+        String s = identities.serverUrl();
+        return s != null ? s : transportUrl.toString();
     }
 
     /** Whether {@code uri} is on the transport's own MCP server origin. */

@@ -94,12 +94,15 @@ public final class CredentialsRegistry {
 
     /**
      * The credentials binding for a transport whose MCP URL is {@code url}, or null when no stored server URL covers
-     * it (then the transport is left as it is). Reads the store if it changed.
+     * it (then the transport is left as it is). Reads the store if it changed. While the store cannot be read, a
+     * binding whose server is found once it can.
      */
     public TransportCredentials forTransport(URI url) {
         Snapshot s = snapshot(true);
         if (s == null) {
-            return null;
+            // The store cannot be read now (a database down): requests go out as the app built them until it can,
+            // then the transport finds its server like any other.
+            return new TransportCredentials(this, null, url);
         }
         ServerMatcher.Match match = ServerMatcher.find(s.records, url);
         if (match.serverUrl == null) {
@@ -122,8 +125,8 @@ public final class CredentialsRegistry {
     private Snapshot snapshot(boolean checkNow) {
         Snapshot s = snapshot;
         long now = clock.millis();
-        if (s != null && !checkNow && now < nextStoreCheckMillis) {
-            return s;
+        if (!checkNow && now < nextStoreCheckMillis) {
+            return s; // also while the store cannot be read: a request does not try it more than once a second
         }
         synchronized (this) {
             s = snapshot;

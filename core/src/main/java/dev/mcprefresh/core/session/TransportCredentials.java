@@ -19,7 +19,8 @@ public final class TransportCredentials {
     private static final String NO_HEADER = "";
 
     private final CredentialsRegistry registry;
-    private final String serverUrl;
+    /** Null until the store could be read (then set once, or never when no stored server covers the transport). */
+    private volatile String serverUrl;
     private final String transportUrl;
     private final URI transportUri;
     private final Map<String, Choice> choices = new ConcurrentHashMap<>();
@@ -43,9 +44,14 @@ public final class TransportCredentials {
         return new TransportCredentials(registry, serverUrl, transportUri);
     }
 
-    /** The stored server URL this transport belongs to. */
+    /** The stored server URL this transport belongs to; null while the store could not be read yet. */
     public String serverUrl() {
         return serverUrl;
+    }
+
+    /** The transport's URL as log lines show it. */
+    public String transportUrl() {
+        return transportUrl;
     }
 
     /**
@@ -71,6 +77,14 @@ public final class TransportCredentials {
         CredentialsRegistry.Snapshot snapshot = registry.snapshot();
         if (snapshot == null) {
             return null;
+        }
+        if (serverUrl == null) {
+            serverUrl = ServerMatcher.find(snapshot.records, transportUri).serverUrl;
+            if (serverUrl == null) {
+                return remember(key, null, snapshot); // no stored server covers it: looked at again on a change
+            }
+            Log.info("the token store can be read now: MCP requests to " + transportUrl + " get the tokens of the"
+                    + " store entries for " + LoggedUrl.of(serverUrl));
         }
         IdentityPolicy.Decision d = IdentityPolicy.decide(snapshot.forServer(serverUrl),
                 key == NO_HEADER ? null : key, registry.strictIdentity());
@@ -105,6 +119,10 @@ public final class TransportCredentials {
                                     + LoggedUrl.of(serverUrl)
                             : ""));
         }
+        return remember(key, chosen, snapshot);
+    }
+
+    private Credentials remember(String key, Credentials chosen, CredentialsRegistry.Snapshot snapshot) {
         if (choices.size() >= MAX_REMEMBERED) {
             choices.clear();
         }

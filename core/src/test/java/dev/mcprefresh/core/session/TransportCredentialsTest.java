@@ -124,4 +124,97 @@ class TransportCredentialsTest {
         assertNull(registry(store).forTransport(URI.create("https://mcp.example/other/mcp")));
         assertNull(registry(store).forTransport(URI.create("https://mcp.example:8443/mcp")));
     }
+
+    @Test
+    void aTransportBuiltWhileTheStoreCannotBeReadFindsItsServerOnceItCan() throws Exception {
+        TokenStore store = store();
+        java.nio.file.Files.writeString(dir.resolve("tokens.json"), "{not json");
+        int[] reads = {0};
+        TokenStore counting = new CountingStore(store, reads);
+        CredentialsRegistry registry = registry(counting);
+        TransportCredentials t;
+        try (LogCapture log = new LogCapture(Log.Level.INFO)) {
+            t = registry.forTransport(URI.create(URL));
+            assertNotNull(t, "bound later, not left alone for the life of the transport");
+            int before = reads[0];
+            for (int i = 0; i < 50; i++) {
+                assertNull(t.forHeader(null), "sent as the app built it meanwhile");
+            }
+            assertTrue(reads[0] - before <= 1, "an unreadable store is tried at most once a second: " + reads[0]);
+            assertEquals(1, log.lines("ERROR").size(), "said once: " + log.text());
+        }
+        java.nio.file.Files.delete(dir.resolve("tokens.json"));
+        put(store, "alice");
+        now.addAndGet(CredentialsRegistry.STORE_CHECK_MILLIS);
+        try (LogCapture log = new LogCapture(Log.Level.INFO)) {
+            Credentials c = t.forHeader(null);
+            assertNotNull(c);
+            assertEquals("Bearer at-alice", c.header());
+            assertEquals(URL, t.serverUrl());
+            assertTrue(log.text().contains("can be read now"), log.text());
+        }
+    }
+
+    @Test
+    void aTransportBuiltWhileTheStoreCannotBeReadStaysAloneWhenNoEntryCoversIt() throws Exception {
+        TokenStore store = store();
+        java.nio.file.Files.writeString(dir.resolve("tokens.json"), "{not json");
+        CredentialsRegistry registry = registry(store);
+        TransportCredentials t;
+        try (LogCapture ignored = new LogCapture(Log.Level.INFO)) {
+            t = registry.forTransport(URI.create("https://mcp.example/other/mcp"));
+        }
+        java.nio.file.Files.delete(dir.resolve("tokens.json"));
+        put(store, "alice");
+        now.addAndGet(CredentialsRegistry.STORE_CHECK_MILLIS);
+        assertNull(t.forHeader(null), "the stored server does not cover this transport's path");
+        assertNull(t.serverUrl());
+    }
+
+    /** Counts reads of a real store. */
+    private static final class CountingStore implements TokenStore {
+        private final TokenStore delegate;
+        private final int[] reads;
+
+        CountingStore(TokenStore delegate, int[] reads) {
+            this.delegate = delegate;
+            this.reads = reads;
+        }
+
+        @Override
+        public String location() {
+            return delegate.location();
+        }
+
+        @Override
+        public String kind() {
+            return delegate.kind();
+        }
+
+        @Override
+        public String protection() {
+            return delegate.protection();
+        }
+
+        @Override
+        public dev.mcprefresh.core.store.StoreContents read() {
+            reads[0]++;
+            return delegate.read();
+        }
+
+        @Override
+        public Object version() {
+            return delegate.version();
+        }
+
+        @Override
+        public <T> T update(java.util.function.Function<dev.mcprefresh.core.store.StoreContents, T> action) {
+            return delegate.update(action);
+        }
+
+        @Override
+        public void warmUpWriter() {
+            delegate.warmUpWriter();
+        }
+    }
 }
