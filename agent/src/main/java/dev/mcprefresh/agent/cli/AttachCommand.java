@@ -4,6 +4,9 @@ import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import dev.mcprefresh.core.config.Setting;
+import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.store.StoreLocation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,12 +21,14 @@ import java.util.Set;
  */
 final class AttachCommand {
     private static final String HELP = String.join("\n",
-            "usage: java -jar mcp-refresh.jar attach <pid> [--store PATH] [--log-level L]",
+            "usage: java -jar mcp-refresh.jar attach <pid> [--store STORE] [--log-level L]",
             "",
             "Loads the mcp-refresh agent into the running JVM <pid> (same user; run this with a JDK, not a JRE).",
             "Transports the app already built start taking tokens from the store at their next request.",
-            "  --store PATH      the token store the app should use (default: the app's own mcp.refresh.store",
-            "                    setting, else ~/.mcp-refresh/tokens.json of the app's user)",
+            "  --store STORE     the token store the app should use, a path or postgresql://HOST[:PORT]/DATABASE",
+            "                    (default: the app's own mcp.refresh.store setting, else ~/.mcp-refresh/tokens.json",
+            "                    of the app's user); for a database, this command's mcp.refresh.store.user,",
+            "                    .password.file, .key.file and .encryption settings are passed on (file names only)",
             "  --log-level L     error | warn | info | debug, for the agent's lines in the app's stderr",
             "",
             "JDK 21 and later print a warning in the app when an agent is loaded dynamically (JEP 451); start the app",
@@ -32,6 +37,51 @@ final class AttachCommand {
 
     private final PrintStream out;
     private final PrintStream err;
+
+    /** The agent arguments that give the app this command's store (and, for a database, how to reach it). */
+    static List<String> agentArgs(Args a, Settings settings) {
+        List<String> agentArgs = new ArrayList<>();
+        if (a.has("store")) {
+            StoreLocation store = StoreLocation.parse(a.get("store"));
+            String value = store.isDatabase() ? store.database().toString() : store.file().toAbsolutePath().toString();
+            if (value.contains(",") || value.contains(";")) {
+                throw new Args.UsageException("the store '" + value + "' contains ',' or ';', which separate agent"
+                        + " arguments; give the app its store with -Dmcp.refresh.store or MCP_REFRESH_STORE instead");
+            }
+            agentArgs.add("store=" + value);
+            if (store.isDatabase()) {
+                agentArgs.addAll(databaseSettings(settings));
+            }
+        }
+        if (a.has("log-level")) {
+            agentArgs.add("log.level=" + a.get("log-level"));
+        }
+        return agentArgs;
+    }
+
+    /**
+     * The database settings this CLI was given (user, file names, encryption: none is a secret), passed on so the
+     * app reaches the same store; file names made absolute, as the app's working directory is not this one's.
+     */
+    private static List<String> databaseSettings(Settings settings) {
+        List<String> args = new ArrayList<>();
+        for (Setting s : new Setting[] {Setting.STORE_USER, Setting.STORE_PASSWORD_FILE, Setting.STORE_KEY_FILE,
+                Setting.STORE_ENCRYPTION}) {
+            String v = settings.get(s);
+            if (v == null || v.isEmpty() || v.equals(s.defaultValue())) {
+                continue;
+            }
+            if (s != Setting.STORE_USER && s != Setting.STORE_ENCRYPTION) {
+                v = settings.file(s).toAbsolutePath().toString();
+            }
+            if (v.contains(",") || v.contains(";")) {
+                throw new Args.UsageException(s.key() + " contains ',' or ';', which separate agent arguments; give"
+                        + " the app that setting with -D or the environment instead");
+            }
+            args.add(s.shortKey() + "=" + v);
+        }
+        return args;
+    }
 
     AttachCommand(PrintStream out, PrintStream err) {
         this.out = out;
@@ -51,13 +101,7 @@ final class AttachCommand {
         if (pid.equals(String.valueOf(ProcessHandle.current().pid()))) {
             throw new Args.UsageException("cannot attach to this CLI's own process");
         }
-        List<String> agentArgs = new ArrayList<>();
-        if (a.has("store")) {
-            agentArgs.add("store=" + Paths.get(a.get("store")).toAbsolutePath());
-        }
-        if (a.has("log-level")) {
-            agentArgs.add("log.level=" + a.get("log-level"));
-        }
+        List<String> agentArgs = agentArgs(a, Settings.load(null));
         Path jar;
         try {
             jar = Paths.get(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());

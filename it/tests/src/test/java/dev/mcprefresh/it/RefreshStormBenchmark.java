@@ -7,7 +7,6 @@ import dev.mcprefresh.core.http.AuthorizingHttpClient;
 import dev.mcprefresh.core.http.RequestPolicy;
 import dev.mcprefresh.core.oauth.OAuthHttp;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;
-import dev.mcprefresh.core.oauth.TokenResponse;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.FileTokenStore;
@@ -16,17 +15,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +55,7 @@ class RefreshStormBenchmark {
             // One token client for the whole run, as the agent has one per JVM: its connection stays open.
             TokenEndpointClient tokenClient = new TokenEndpointClient(new OAuthHttp(Duration.ofSeconds(10)),
                     Clock.systemUTC());
-            double rtt = tokenEndpointRoundTripMillis(as, tokenClient);
+            double rtt = Bursts.tokenEndpointRoundTripMillis(as, tokenClient);
             TokenStore store = new FileTokenStore(work.resolve("store/tokens.json"), Duration.ofSeconds(10));
             AuthorizationServer.Tokens tokens = as.login("app-long");
             TokenRecord seed = TokenRecord.builder(mcp.toString()).tokenEndpoint(as.issuer + "/token")
@@ -89,9 +83,9 @@ class RefreshStormBenchmark {
                 CredentialsRegistry registry = new CredentialsRegistry(store, tokenClient, Duration.ZERO,
                         Clock.systemUTC());
                 HttpClient decorated = AuthorizingHttpClient.wrap(http, RequestPolicy.forTransport(registry, mcp));
-                double[] valid = burst(decorated, mcp, callers, Instant.now());
+                double[] valid = Bursts.at(new HttpClient[] {decorated}, THREADS, mcp, callers, Instant.now());
                 long before = as.tokenGrants("refresh_token");
-                double[] storm = burst(decorated, mcp, callers, expiry);
+                double[] storm = Bursts.at(new HttpClient[] {decorated}, THREADS, mcp, callers, expiry);
                 assertEquals(1, as.tokenGrants("refresh_token") - before, "round " + round + ": one token request");
                 if (round >= 0) {
                     baselineP50[round] = BenchReport.median(valid);
@@ -128,53 +122,5 @@ class RefreshStormBenchmark {
             callers.shutdownNow();
             resource.stop(0);
         }
-    }
-
-    /** Releases every thread at {@code at}; returns each request's latency in ms, measured from the release. */
-    private static double[] burst(HttpClient client, URI mcp, ExecutorService callers, Instant at) throws Exception {
-        CountDownLatch ready = new CountDownLatch(THREADS);
-        CountDownLatch go = new CountDownLatch(1);
-        long[] release = new long[1];
-        Future<?>[] futures = new Future<?>[THREADS];
-        double[] latencies = new double[THREADS];
-        for (int t = 0; t < THREADS; t++) {
-            int i = t;
-            futures[t] = callers.submit(() -> {
-                ready.countDown();
-                go.await();
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(mcp).header("Authorization", "Bearer static")
-                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
-                latencies[i] = (System.nanoTime() - release[0]) / 1e6;
-                assertEquals(200, r.statusCode());
-                return null;
-            });
-        }
-        ready.await();
-        long wait = Duration.between(Instant.now(), at).toMillis();
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
-        release[0] = System.nanoTime();
-        go.countDown();
-        for (Future<?> f : futures) {
-            f.get(30, TimeUnit.SECONDS);
-        }
-        return latencies;
-    }
-
-    /** Median of a few refresh_token grants sent directly, on a grant of their own. */
-    private static double tokenEndpointRoundTripMillis(AuthorizationServer as, TokenEndpointClient client)
-            throws Exception {
-        AuthorizationServer.Tokens tokens = as.login("app-long");
-        TokenRecord record = TokenRecord.builder("rtt").tokenEndpoint(as.issuer + "/token").clientId("app-long")
-                .refreshToken(tokens.refreshToken()).build();
-        double[] millis = new double[9];
-        for (int i = 0; i < millis.length; i++) {
-            long started = System.nanoTime();
-            TokenResponse r = client.refresh(record);
-            millis[i] = (System.nanoTime() - started) / 1e6;
-            record = record.toBuilder().refreshToken(r.refreshToken()).build(); // the server rotates
-        }
-        return BenchReport.median(millis);
     }
 }
