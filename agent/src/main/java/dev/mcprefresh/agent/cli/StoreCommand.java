@@ -2,7 +2,6 @@ package dev.mcprefresh.agent.cli;
 
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
-import dev.mcprefresh.core.store.StoreContents;
 import dev.mcprefresh.core.store.StoreLocation;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
@@ -26,8 +25,9 @@ final class StoreCommand {
             "  copy     copies every entry; one the destination already holds is left as it is unless --replace.",
             "           --move removes the copied entries from the source in the same step, so the two stores never",
             "           both hold a live refresh token (a rotating server lets only one of them refresh).",
-            "  rekey    rewrites every entry sealed with an older key of the key file under its first (current) key;",
-            "           after it, the older key lines can be removed.");
+            "  rekey    rewrites every entry of a database store under the key file's first (current) key, entries",
+            "           sealed with an older key or written in clear (encryption=none) included; after it, the older",
+            "           key lines can be removed.");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -110,18 +110,7 @@ final class StoreCommand {
 
     private int rekey(Args a, Settings settings) {
         TokenStore store = Cli.store(a, settings);
-        if (!store.kind().equals("postgresql")) {
-            err.println("mcp-refresh store rekey: " + store.location() + " is a " + store.kind() + " store; only a"
-                    + " database store encrypts with a key (" + Setting.STORE_KEY_FILE.key() + ")");
-            return 1;
-        }
-        int n = store.update(contents -> {
-            List<TokenRecord> all = new ArrayList<>(contents.records());
-            for (TokenRecord r : all) {
-                contents.put(r); // written again: sealed under the current key
-            }
-            return all.size();
-        });
+        int n = store.reseal();
         out.println(n + " entr" + (n == 1 ? "y" : "ies") + " of " + store.location() + " rewritten (secrets: "
                 + store.protection() + "); keys after the first line of the key file are no longer needed");
         return 0;

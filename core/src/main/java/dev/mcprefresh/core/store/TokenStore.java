@@ -46,6 +46,15 @@ public interface TokenStore {
     void warmUpWriter();
 
     /**
+     * Writes every entry again under the current encryption key, entries written in clear before a key was set
+     * included (a key rotation's middle step); returns how many. A store that encrypts nothing refuses.
+     */
+    default int reseal() {
+        throw new StoreException("the " + kind() + " store " + location() + " encrypts nothing with a key: there is"
+                + " nothing to rewrite");
+    }
+
+    /**
      * Moves an unreadable store aside so a new one can be started, keeping what was there; returns where it went, or
      * null when nothing was moved (the store reads fine, is absent, or is not the kind that can be moved aside).
      */

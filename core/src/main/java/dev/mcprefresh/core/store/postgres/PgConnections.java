@@ -8,7 +8,8 @@ import java.sql.SQLException;
 /**
  * Connections to the store's database through the relocated PostgreSQL driver: one kept idle between operations
  * (an operation is rare: a read when the store changed, one transaction per refresh), checked when it sat idle for
- * a while (a database restart leaves it dead), others opened and closed as needed. The driver is taken out of
+ * a while (a database restart leaves it dead; the store also retries once on a new one), others opened and closed as
+ * needed. The driver is taken out of
  * {@link java.sql.DriverManager} as soon as it is loaded: the app's own JDBC lookups never meet it.
  */
 final class PgConnections {
@@ -24,7 +25,8 @@ final class PgConnections {
         this.config = config;
     }
 
-    Connection borrow() throws SQLException {
+    /** The connection kept from the last operation, or null; one kept a while is checked first. */
+    Connection takeKept() {
         Connection c;
         long since;
         synchronized (this) {
@@ -32,12 +34,21 @@ final class PgConnections {
             since = idleSinceMillis;
             idle = null;
         }
-        if (c != null) {
+        if (c == null) {
+            return null;
+        }
+        try {
             if (!c.isClosed() && (System.currentTimeMillis() - since < CHECK_IDLE_AFTER_MILLIS || c.isValid(2))) {
                 return c;
             }
-            closeQuietly(c);
+        } catch (SQLException | RuntimeException e) {
+            // not usable: a new one is opened
         }
+        closeQuietly(c);
+        return null;
+    }
+
+    Connection open() throws SQLException {
         Connection fresh = driver().connect(config.jdbcUrl, config.connectionProperties());
         if (fresh == null) {
             throw new StoreException("the PostgreSQL driver does not accept the store URL " + config.displayUrl);

@@ -83,13 +83,13 @@ public final class PostgresTokenStore implements TokenStore {
 
     @Override
     public StoreContents read() {
-        return withConnection(c -> {
+        return withConnection((c, progress) -> {
             List<TokenRecord> list = new ArrayList<>();
             long max = 0;
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT id, version, record FROM mcp_refresh_entries ORDER BY id")) {
                 while (rs.next()) {
-                    list.add(records.decode(rs.getString(1), rs.getString(3)));
+                    list.add(records.decode(rs.getString(1), rs.getString(3), false));
                     max = Math.max(max, rs.getLong(2));
                 }
             }
@@ -117,7 +117,7 @@ public final class PostgresTokenStore implements TokenStore {
 
     private void pollVersion() {
         try {
-            withConnection(c -> {
+            withConnection((c, progress) -> {
                 try (Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery(
                              "SELECT count(*), coalesce(max(version), 0) FROM mcp_refresh_entries")) {
@@ -156,17 +156,33 @@ public final class PostgresTokenStore implements TokenStore {
 
     @Override
     public <T> T update(Function<StoreContents, T> action) {
-        return transaction(null, action);
+        return transaction(null, false, action);
     }
 
     @Override
     public <T> T updateEntry(String id, Function<StoreContents, T> action) {
-        return transaction(id, action);
+        return transaction(id, false, action);
     }
 
-    /** Locks the entry {@code id}'s row (all rows when null), runs the action, writes its changes, commits. */
-    private <T> T transaction(String id, Function<StoreContents, T> action) {
-        return withConnection(c -> {
+    /** Every entry written again: sealed under the key file's first key, rows written in clear included. */
+    @Override
+    public int reseal() {
+        records.checkWritable();
+        return transaction(null, true, contents -> {
+            List<TokenRecord> all = new ArrayList<>(contents.records());
+            for (TokenRecord r : all) {
+                contents.put(r);
+            }
+            return all.size();
+        });
+    }
+
+    /**
+     * Locks the entry {@code id}'s row (all rows when null), runs the action, writes its changes, commits.
+     * {@code acceptClear}: rows in clear are read even with encryption on (only to seal them).
+     */
+    private <T> T transaction(String id, boolean acceptClear, Function<StoreContents, T> action) {
+        return withConnection((c, progress) -> {
             c.setAutoCommit(false);
             boolean committed = false;
             try {
@@ -182,12 +198,13 @@ public final class PostgresTokenStore implements TokenStore {
                     }
                     try (ResultSet rs = q.executeQuery()) {
                         while (rs.next()) {
-                            list.add(records.decode(rs.getString(1), rs.getString(3)));
+                            list.add(records.decode(rs.getString(1), rs.getString(3), acceptClear));
                             versions.put(rs.getString(1), rs.getLong(2));
                         }
                     }
                 }
                 StoreContents contents = StoreContents.of(list);
+                progress.actionStarted = true; // from here a failure is not retried: the action may have spent a token
                 T result = action.apply(contents);
                 write(c, contents, versions);
                 c.commit();
@@ -251,31 +268,49 @@ public final class PostgresTokenStore implements TokenStore {
         records.checkWritable();
     }
 
-    /** One operation on a connection: the schema made on first use, driver errors as one clear line. */
+    /**
+     * One operation on a connection: the schema made on first use, driver errors as one clear line. A kept
+     * connection that fails before the operation did anything (the database restarted since) is replaced by a new
+     * one once, without an outage.
+     */
     private <T> T withConnection(SqlWork<T> work) {
         outage.check();
-        Connection c = null;
-        boolean healthy = false;
-        try {
-            c = connections.borrow();
-            if (!schemaReady) {
-                Schema.ensure(c, config.displayUrl);
-                schemaReady = true;
+        Progress progress = new Progress();
+        Connection c = connections.takeKept();
+        boolean kept = c != null;
+        while (true) {
+            boolean healthy = false;
+            try {
+                if (c == null) {
+                    c = connections.open();
+                }
+                if (!schemaReady) {
+                    Schema.ensure(c, config.displayUrl);
+                    schemaReady = true;
+                }
+                T result = work.run(c, progress);
+                healthy = true;
+                outage.ok();
+                return result;
+            } catch (SQLException e) {
+                StoreException s = SqlErrors.translate(e, config);
+                if (kept && !progress.actionStarted && s instanceof StoreUnavailableException) {
+                    connections.release(c, false);
+                    c = null;
+                    kept = false;
+                    continue; // the kept connection died with the server it came from: try a new one
+                }
+                if (s instanceof StoreUnavailableException) {
+                    outage.failed((StoreUnavailableException) s);
+                } else {
+                    outage.ok(); // reached: a refusal, not an outage
+                }
+                throw s;
+            } finally {
+                if (c != null) {
+                    connections.release(c, healthy);
+                }
             }
-            T result = work.run(c);
-            healthy = true;
-            outage.ok();
-            return result;
-        } catch (SQLException e) {
-            StoreException s = SqlErrors.translate(e, config);
-            if (s instanceof StoreUnavailableException) {
-                outage.failed((StoreUnavailableException) s);
-            } else {
-                outage.ok(); // reached: a refusal, not an outage
-            }
-            throw s;
-        } finally {
-            connections.release(c, healthy);
         }
     }
 
@@ -302,6 +337,11 @@ public final class PostgresTokenStore implements TokenStore {
 
     @FunctionalInterface
     private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
+        T run(Connection c, Progress progress) throws SQLException;
+    }
+
+    /** How far an operation got: once its action ran, a failure is the action's, never retried. */
+    private static final class Progress {
+        boolean actionStarted;
     }
 }

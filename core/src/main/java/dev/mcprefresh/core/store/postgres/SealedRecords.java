@@ -8,12 +8,19 @@ import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.crypto.FieldCipher;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An entry as a row's {@code record} text: the file store's JSON with the access token, refresh token and client
- * secret sealed (AES-256-GCM, bound to the entry id and the field, so no value can be moved to another row or field).
- * A row written with encryption off is read as it is; with a key, the next write seals it.
+ * secret sealed (AES-256-GCM). Each sealed value is bound to the entry id, its field, and a digest of every other
+ * field of the record: a value moved to another row or field does not open, and neither does a row whose token
+ * endpoint, client or server someone changed in the table (which would otherwise send the refresh token elsewhere).
+ * With encryption on, a row in clear that holds a secret is refused (anyone who can write the table could have put it
+ * there); {@code store rekey} seals rows written while encryption was off.
  */
 final class SealedRecords {
     static final String[] SECRET_FIELDS = {"access_token", "refresh_token", "client_secret"};
@@ -46,10 +53,11 @@ final class SealedRecords {
         checkWritable();
         Map<String, Object> json = r.toJson();
         if (cipher != null && !encryptionOff) {
+            String bound = boundTo(json);
             for (String field : SECRET_FIELDS) {
                 Object v = json.get(field);
                 if (v instanceof String) {
-                    json.put(field, cipher.seal((String) v, associated(r.id(), field)));
+                    json.put(field, cipher.seal((String) v, associated(r.id(), field, bound)));
                 }
             }
             json.put(SEALED, PostgresConfig.ENCRYPTION_GCM);
@@ -61,7 +69,8 @@ final class SealedRecords {
         return new String(Json.write(json), StandardCharsets.UTF_8);
     }
 
-    TokenRecord decode(String id, String text) {
+    /** The entry a row holds; {@code acceptClear}: also a row in clear while encryption is on (rekey seals it). */
+    TokenRecord decode(String id, String text, boolean acceptClear) {
         Map<String, Object> json;
         try {
             json = Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
@@ -71,25 +80,11 @@ final class SealedRecords {
         }
         Object scheme = json.remove(SEALED);
         if (scheme != null) {
-            if (!PostgresConfig.ENCRYPTION_GCM.equals(scheme)) {
-                throw new StoreException("the entry " + id + " of the token store " + location + " is sealed with '"
-                        + scheme + "', which this mcp-refresh does not know; it was left as it is");
-            }
-            if (cipher == null) {
-                throw new StoreException("the entry " + id + " of the token store " + location + " is encrypted and"
-                        + " no key file is set (" + Setting.STORE_KEY_FILE.key() + "); it was left as it is");
-            }
-            for (String field : SECRET_FIELDS) {
-                Object v = json.get(field);
-                if (v instanceof String) {
-                    try {
-                        json.put(field, cipher.open((String) v, associated(id, field)));
-                    } catch (StoreException e) {
-                        throw new StoreException("the " + field + " of entry " + id + " of the token store " + location
-                                + " " + e.getMessage() + "; it was left as it is");
-                    }
-                }
-            }
+            open(id, json, scheme);
+        } else if (!encryptionOff && !acceptClear && holdsSecret(json)) {
+            throw new StoreException("the entry " + id + " of the token store " + location + " holds secrets in clear"
+                    + " while " + Setting.STORE_ENCRYPTION.key() + " is on; it was left as it is (written with"
+                    + " encryption=none? seal it with: java -jar mcp-refresh.jar store rekey --store " + location + ")");
         }
         try {
             return TokenRecord.fromJson(id, json);
@@ -99,26 +94,55 @@ final class SealedRecords {
         }
     }
 
-    /** Whether the row's text still needs sealing or resealing under the current key (after a key rotation). */
-    boolean wantsRewrite(String text) {
-        if (cipher == null || encryptionOff) {
-            return false;
+    private void open(String id, Map<String, Object> json, Object scheme) {
+        if (!PostgresConfig.ENCRYPTION_GCM.equals(scheme)) {
+            throw new StoreException("the entry " + id + " of the token store " + location + " is sealed with '"
+                    + scheme + "', which this mcp-refresh does not know; it was left as it is");
         }
-        Map<String, Object> json = Json.parseObject(text.getBytes(StandardCharsets.UTF_8));
-        if (json.get(SEALED) == null) {
-            return true;
+        if (cipher == null) {
+            throw new StoreException("the entry " + id + " of the token store " + location + " is encrypted and no"
+                    + " key file is set (" + Setting.STORE_KEY_FILE.key() + "); it was left as it is");
         }
+        String bound = boundTo(json);
         for (String field : SECRET_FIELDS) {
             Object v = json.get(field);
-            if (v instanceof String && !cipher.sealedWithCurrentKey((String) v)) {
+            if (v instanceof String) {
+                try {
+                    json.put(field, cipher.open((String) v, associated(id, field, bound)));
+                } catch (StoreException e) {
+                    throw new StoreException("the " + field + " of entry " + id + " of the token store " + location
+                            + " " + e.getMessage() + " (or another field of the row was changed); it was left as it is");
+                }
+            }
+        }
+    }
+
+    private static boolean holdsSecret(Map<String, Object> json) {
+        for (String field : SECRET_FIELDS) {
+            if (json.get(field) != null) {
                 return true;
             }
         }
         return false;
     }
 
-    private static String associated(String id, String field) {
-        return "mcp-refresh entry " + id + " " + field;
+    /** A digest of every field but the secrets, keys sorted: what each sealed value of the row is bound to. */
+    private static String boundTo(Map<String, Object> json) {
+        Map<String, Object> rest = new TreeMap<>(json);
+        for (String field : SECRET_FIELDS) {
+            rest.remove(field);
+        }
+        rest.remove(SEALED);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(rest));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every Java has SHA-256
+        }
+    }
+
+    private static String associated(String id, String field, String bound) {
+        return "mcp-refresh entry " + id + " " + field + " " + bound;
     }
 
     /** For status: how this store protects secrets. */
