@@ -87,11 +87,20 @@ final class Agent {
             retransformLoaded(inst, transformer);
         }
         if (Log.enabled(Log.Level.DEBUG)) {
-            Log.debug("started; token store " + settings.get(Setting.STORE));
+            Log.debug("started; token store " + shownStore(settings));
         }
         if (timings != null) {
             timings.premainTook(System.nanoTime() - started);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> Log.debug(timings.summary()), "mcp-refresh-timings"));
+        }
+    }
+
+    /** The store as a log line may show it: a path, or a database URL without user and parameters. */
+    private static String shownStore(Settings settings) {
+        try {
+            return settings.storeLocation().toString();
+        } catch (IllegalArgumentException e) {
+            return "(unusable: " + e.getMessage() + ")";
         }
     }
 
@@ -136,7 +145,10 @@ final class Agent {
         @Override
         public void run() {
             try {
-                get().store().read(); // loads the JSON classes and the file; the first find() reads it again, warm
+                CredentialsRegistry r = get();
+                if (r != null) {
+                    r.warmUp(); // reads the store (file or database) and loads its classes before the first transport
+                }
             } catch (Throwable ignored) {
                 // get() at the first build() tries again and logs
             }

@@ -22,7 +22,7 @@ public final class Cli {
             "  login <mcp-url> [--client-id ID] [--device] ...        log in (authorization code + PKCE, or device)",
             "  doctor <mcp-url> [--live] [--json]                     will refresh work? what to fix on the server",
             "  logout <mcp-url> [--no-revoke]                         revoke the refresh token and forget the server",
-            "  attach <pid> [--store PATH]                            load the agent into a running JVM",
+            "  attach <pid> [--store STORE]                           load the agent into a running JVM",
             "  store copy --from STORE --to STORE [--move]            copy entries between a file and a database",
             "  store rekey                                            re-encrypt a database store under the current key",
             "",

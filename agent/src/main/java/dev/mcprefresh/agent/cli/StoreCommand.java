@@ -2,6 +2,7 @@ package dev.mcprefresh.agent.cli;
 
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.StoreLocation;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
@@ -66,31 +67,45 @@ final class StoreCommand {
         }
         boolean replace = a.has("replace");
         boolean move = a.has("move");
+        if (move) {
+            from.warmUpWriter(); // a source that cannot be written is said before anything is copied
+        }
         List<String> copied = new ArrayList<>();
         List<String> kept = new ArrayList<>();
-        // Under the source's lock throughout: no refresh can rotate a token between the read and the copy's commit.
-        from.update(source -> {
-            List<TokenRecord> entries = new ArrayList<>(source.records());
-            to.update(destination -> {
-                for (TokenRecord r : entries) {
-                    if (destination.get(r.id()) != null && !replace) {
-                        kept.add(describe(r));
-                    } else {
-                        destination.put(r);
-                        copied.add(describe(r));
+        java.util.Set<String> copiedIds = new java.util.HashSet<>();
+        boolean[] destinationWritten = {false};
+        try {
+            // Under the source's lock throughout: no refresh can rotate a token between the read and the copy's commit.
+            from.update(source -> {
+                List<TokenRecord> entries = new ArrayList<>(source.records());
+                to.update(destination -> {
+                    for (TokenRecord r : entries) {
+                        if (destination.get(r.id()) != null && !replace) {
+                            kept.add(describe(r));
+                        } else {
+                            destination.put(r);
+                            copied.add(describe(r));
+                            copiedIds.add(r.id());
+                        }
                     }
+                    return null;
+                });
+                destinationWritten[0] = true;
+                if (move) {
+                    copiedIds.forEach(source::remove);
                 }
                 return null;
             });
-            if (move) {
-                for (TokenRecord r : entries) {
-                    if (copied.contains(describe(r))) {
-                        source.remove(r.id());
-                    }
-                }
+        } catch (StoreException e) {
+            if (move && destinationWritten[0] && !copiedIds.isEmpty()) {
+                err.println("mcp-refresh store copy: " + to.location() + " now holds the " + copiedIds.size()
+                        + " entries, but removing them from " + from.location() + " failed (" + e.getMessage()
+                        + "): both stores hold the same refresh tokens; before any app refreshes, point every app at "
+                        + to.location() + " or remove the source (it must not be used to refresh again)");
+                return 1;
             }
-            return null;
-        });
+            throw e;
+        }
         for (String c : copied) {
             out.println((move ? "moved " : "copied ") + c);
         }

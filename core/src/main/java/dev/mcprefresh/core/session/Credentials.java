@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 public final class Credentials {
     private static final long NEEDS_LOGIN_RECHECK_MILLIS = 1000;
     static final long REFUSED_HOLD_MILLIS = 60_000;
+    static final long WRITE_BACK_FIRST_MILLIS = 250;
+    static final long WRITE_BACK_MAX_MILLIS = 5_000;
 
     private final String serverUrl;
     /** The server URL as log lines show it: without userinfo, query and fragment. */
@@ -227,12 +229,31 @@ public final class Credentials {
         }
     }
 
+    /**
+     * Tries to write an unsaved rotation back after {@code delayMillis}, doubling to {@link #WRITE_BACK_MAX_MILLIS},
+     * until it is written or superseded: the sooner it is back, the smaller the window in which another process
+     * presents the superseded refresh token.
+     */
+    private void writeBackLater(long delayMillis) {
+        try {
+            CompletableFuture.runAsync(() -> {
+                if (!storeRefresh.writeBack()) {
+                    writeBackLater(Math.min(delayMillis * 2, WRITE_BACK_MAX_MILLIS));
+                }
+            }, CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS, executor));
+        } catch (RuntimeException e) {
+            // no thread to do it on: the next refresh writes it back
+        }
+    }
+
     private void runRefresh(TokenState stale, RefreshReason reason, CompletableFuture<TokenState> result) {
         TokenState outcome = null;
         try {
             RefreshOutcome o = storeRefresh.run(stale.record, reason);
             if (o.kind == RefreshOutcome.Kind.DEFERRED) {
                 earlyRefreshRefusedFor = stale;
+            } else if (o.kind == RefreshOutcome.Kind.UNSAVED) {
+                writeBackLater(WRITE_BACK_FIRST_MILLIS);
             }
             outcome = report.apply(o, stale, reason);
         } catch (Throwable t) {

@@ -47,6 +47,8 @@ public final class CredentialsRegistry {
     private final Set<String> said = ConcurrentHashMap.newKeySet();
     private volatile Snapshot snapshot;
     private volatile long nextStoreCheckMillis;
+    /** A read of a remote store is under way on the executor. */
+    private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
 
     public CredentialsRegistry(TokenStore store, TokenEndpointClient tokenClient, Duration skew, Clock clock) {
         this(store, tokenClient, skew, clock, false);
@@ -128,23 +130,60 @@ public final class CredentialsRegistry {
         if (!checkNow && now < nextStoreCheckMillis) {
             return s; // also while the store cannot be read: a request does not try it more than once a second
         }
-        synchronized (this) {
-            s = snapshot;
-            nextStoreCheckMillis = now + STORE_CHECK_MILLIS;
-            Object version = store.version();
-            if (s != null && java.util.Objects.equals(version, s.version)) {
-                return s;
+        nextStoreCheckMillis = now + STORE_CHECK_MILLIS;
+        if (store.remote()) {
+            // Never a database round trip on the app's thread: read on a thread of ours; this answers with the last.
+            if (s == null || !java.util.Objects.equals(store.version(), s.version)) {
+                readLater();
             }
+            return s;
+        }
+        return readIfChanged();
+    }
+
+    /**
+     * Reads the store on the caller's thread, ahead of the first transport (the agent's warm-up thread), so that
+     * transport finds it read.
+     */
+    public void warmUp() {
+        readIfChanged();
+    }
+
+    /** Re-reads the store when its version changed; said once per distinct failure. */
+    private synchronized Snapshot readIfChanged() {
+        Snapshot s = snapshot;
+        Object version = store.version();
+        if (s != null && java.util.Objects.equals(version, s.version)) {
+            return s;
+        }
+        try {
+            List<TokenRecord> records = List.copyOf(store.read().records());
+            // A remote store learns its version from the read itself; a file's is taken before, so a write racing
+            // the read is seen at the next check.
+            Snapshot fresh = new Snapshot(store.remote() ? store.version() : version, records);
+            snapshot = fresh;
+            return fresh;
+        } catch (StoreException e) {
+            if (!(e instanceof dev.mcprefresh.core.store.StoreUnavailableException) // the store said it
+                    && said.add("read " + e.getMessage())) {
+                Log.error(e.getMessage() + "; MCP requests go out as the apps built them until it can be read");
+            }
+            return s;
+        }
+    }
+
+    private void readLater() {
+        if (reading.compareAndSet(false, true)) {
             try {
-                Snapshot fresh = new Snapshot(version, List.copyOf(store.read().records()));
-                snapshot = fresh;
-                return fresh;
-            } catch (StoreException e) {
-                if (!(e instanceof dev.mcprefresh.core.store.StoreUnavailableException) // the store said it
-                        && said.add("read " + e.getMessage())) {
-                    Log.error(e.getMessage() + "; MCP requests go out as the apps built them until it can be read");
-                }
-                return s;
+                executor.execute(() -> {
+                    try {
+                        readIfChanged();
+                    } finally {
+                        reading.set(false);
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                reading.set(false);
             }
         }
     }

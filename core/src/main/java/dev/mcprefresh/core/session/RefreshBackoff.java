@@ -11,6 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RefreshBackoff {
     private static final long MAX_MILLIS = 60_000;
+    /** Between attempts while the store is unreachable (the store itself fails fast until it is back). */
+    static final long STORE_PAUSE_MILLIS = 1_000;
 
     private final Clock clock;
     private final String logged;
@@ -39,6 +41,11 @@ final class RefreshBackoff {
         long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         retryNotBeforeMillis = clock.millis() + delay;
         return delay;
+    }
+
+    /** No attempt for {@code millis}, without counting a failure (nothing to say when it works again). */
+    void pause(long millis) {
+        retryNotBeforeMillis = clock.millis() + millis;
     }
 
     /** One more failure: a warning the first time, debug lines after. */

@@ -4,7 +4,7 @@ import dev.mcprefresh.core.store.TokenRecord;
 
 /** What one refresh under the store lock came to; {@link Credentials} turns it into log lines and state. */
 final class RefreshOutcome {
-    enum Kind { ADOPTED, REFRESHED, UNSAVED, REJECTED, DEFERRED, MISCONFIGURED, REPLACED, FAILED }
+    enum Kind { ADOPTED, REFRESHED, UNSAVED, REJECTED, DEFERRED, MISCONFIGURED, REPLACED, STORE_UNAVAILABLE, FAILED }
 
     final Kind kind;
     final TokenRecord record;
@@ -52,6 +52,11 @@ final class RefreshOutcome {
     /** Another process found the grant dead and marked {@code onDisk}: this JVM takes up the mark. */
     static RefreshOutcome markedElsewhere(TokenRecord onDisk) {
         return new RefreshOutcome(Kind.FAILED, onDisk, null, true, false);
+    }
+
+    /** The store could not be reached (said by the store once per outage): no refresh without its lock. */
+    static RefreshOutcome storeUnavailable(String message) {
+        return new RefreshOutcome(Kind.STORE_UNAVAILABLE, null, message, false, false);
     }
 
     static RefreshOutcome failed(String message, boolean needsLogin) {

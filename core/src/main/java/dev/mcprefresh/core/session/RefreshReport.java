@@ -94,6 +94,11 @@ final class RefreshReport {
                 }
                 backoff.failQuietly();
                 return null;
+            case STORE_UNAVAILABLE:
+                // The store says an outage once; no back-off growth either: it fails fast until it is back.
+                lastError = Redact.text(outcome.message);
+                backoff.pause(RefreshBackoff.STORE_PAUSE_MILLIS);
+                return null;
             case MISCONFIGURED:
                 lastError = Redact.text(outcome.message);
                 if (!outcome.message.equals(misconfigurationSaid)) {

@@ -4,6 +4,7 @@ import dev.mcprefresh.core.oauth.TokenEndpointClient;
 import dev.mcprefresh.core.oauth.TokenEndpointException;
 import dev.mcprefresh.core.oauth.TokenResponse;
 import dev.mcprefresh.core.store.StoreException;
+import dev.mcprefresh.core.store.StoreUnavailableException;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
 import java.time.Clock;
@@ -35,7 +36,26 @@ final class StoreRefresh {
         this.skew = skew;
     }
 
-    RefreshOutcome run(TokenRecord mine, RefreshReason reason) {
+    /**
+     * Writes a rotation the store could not take back as soon as it can (under the entry's lock, only while the store
+     * still holds the token it was rotated from): until then another process sharing the store would present the
+     * superseded refresh token. True when nothing is waiting any more.
+     */
+    synchronized boolean writeBack() {
+        TokenRecord pending = unsaved.pending();
+        if (pending == null) {
+            return true;
+        }
+        try {
+            store.updateEntry(entryId, contents -> unsaved.reconcile(contents, entryId, pending));
+            unsaved.settled(pending);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    synchronized RefreshOutcome run(TokenRecord mine, RefreshReason reason) {
         TokenRecord[] answered = new TokenRecord[2]; // the server's answer and what it replaced, should the write fail
         TokenRecord pending = unsaved.pending();
         try {
@@ -87,6 +107,9 @@ final class StoreRefresh {
             }
             if (!(e instanceof StoreException)) {
                 throw e;
+            }
+            if (e instanceof StoreUnavailableException) {
+                return RefreshOutcome.storeUnavailable(e.getMessage());
             }
             return RefreshOutcome.failed(e.getMessage(), false);
         }

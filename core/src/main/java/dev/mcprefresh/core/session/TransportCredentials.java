@@ -76,7 +76,7 @@ public final class TransportCredentials {
     private synchronized Credentials decide(String key) {
         CredentialsRegistry.Snapshot snapshot = registry.snapshot();
         if (snapshot == null) {
-            return null;
+            return remember(key, null, null); // looked at again once the store could be read
         }
         if (serverUrl == null) {
             serverUrl = ServerMatcher.find(snapshot.records, transportUri).serverUrl;

@@ -32,7 +32,9 @@ public final class StoreLocation {
         }
         String lower = v.toLowerCase(Locale.ROOT);
         if (lower.startsWith(PG) || lower.startsWith(JDBC_PG)) {
-            return new StoreLocation(null, database(v.substring(lower.startsWith(JDBC_PG) ? "jdbc:".length() : 0)));
+            // The driver knows the scheme in lower case only.
+            return new StoreLocation(null, database(PG + v.substring(lower.startsWith(JDBC_PG) ? JDBC_PG.length()
+                    : PG.length())));
         }
         if (lower.startsWith("postgresql:") || lower.startsWith("jdbc:") || looksLikeUrl(lower)) {
             throw new IllegalArgumentException("the token store '" + shown(v) + "' is neither a file path nor a"
@@ -67,7 +69,8 @@ public final class StoreLocation {
             throw new IllegalArgumentException("the database URL '" + shown(url) + "' is not a valid URL: "
                     + e.getReason());
         }
-        if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+        String userInfo = userInfo(uri);
+        if (userInfo != null && (userInfo.contains(":") || userInfo.toLowerCase(Locale.ROOT).contains("%3a"))) {
             throw new IllegalArgumentException("the database URL carries a password; it is refused because command"
                     + " lines and settings are readable by others: put the password in a file named by"
                     + " mcp.refresh.store.password.file (MCP_REFRESH_STORE_PASSWORD_FILE), or in PGPASSWORD");
@@ -85,7 +88,7 @@ public final class StoreLocation {
                 }
             }
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        if (hosts(uri).isEmpty()) {
             throw new IllegalArgumentException("the database URL '" + shown(url) + "' names no host:"
                     + " postgresql://HOST[:PORT]/DATABASE");
         }
@@ -95,6 +98,38 @@ public final class StoreLocation {
                     + " postgresql://HOST[:PORT]/DATABASE");
         }
         return uri;
+    }
+
+    /** The user part, also of a URL whose authority the URI class cannot parse (several hosts, an underscore). */
+    private static String userInfo(URI uri) {
+        String authority = uri.getRawAuthority();
+        if (authority == null) {
+            return null;
+        }
+        int at = authority.lastIndexOf('@');
+        return at < 0 ? null : authority.substring(0, at);
+    }
+
+    /** The host list ({@code db1:5432,db2:5432} for failover), without the user part. */
+    private static String hosts(URI uri) {
+        String authority = uri.getRawAuthority();
+        if (authority == null) {
+            return "";
+        }
+        return authority.substring(authority.lastIndexOf('@') + 1);
+    }
+
+    /** The database user named in the URL, or null. */
+    public String databaseUser() {
+        String info = database == null ? null : userInfo(database);
+        return info == null || info.isEmpty() ? null : java.net.URLDecoder.decode(info,
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The URL the driver is given: without the user (a connection property), with the parameters. */
+    public String driverUrl() {
+        return database == null ? null : PG + hosts(database) + database.getRawPath()
+                + (database.getRawQuery() == null ? "" : "?" + database.getRawQuery());
     }
 
     /** A value that may be a mistyped URL with a password in it is shown only up to its host. */
@@ -117,9 +152,9 @@ public final class StoreLocation {
         return database;
     }
 
-    /** For messages: the path, or the database URL (which never holds a password). */
+    /** For messages: the path, or the database URL without its user and parameters (as every URL is logged). */
     @Override
     public String toString() {
-        return file != null ? file.toString() : database.toString();
+        return file != null ? file.toString() : PG + hosts(database) + database.getRawPath();
     }
 }

@@ -16,6 +16,11 @@ public interface TokenStore {
     /** How secrets are protected at rest, for status ("encrypted with key …", "file mode 0600 …"). */
     String protection();
 
+    /** Whether a read goes over the network (a database): then never on an app's request thread. */
+    default boolean remote() {
+        return false;
+    }
+
     /** The current contents; an empty store when there is none yet, an unreadable or corrupt one a StoreException. */
     StoreContents read();
 

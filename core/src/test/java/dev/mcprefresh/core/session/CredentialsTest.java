@@ -1,5 +1,8 @@
 package dev.mcprefresh.core.session;
 
+import dev.mcprefresh.core.LogCapture;
+import dev.mcprefresh.core.log.Log;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -190,6 +193,41 @@ class CredentialsTest {
         assertFalse(as.requests.stream().skip(1).anyMatch(r -> r.body().contains("refresh_token=rt-0")),
                 "the superseded refresh token is never presented again");
         assertEquals("rt-2", store.read().soleEntry(URL).refreshToken());
+    }
+
+    /**
+     * Before: a rotation the store could not take was written back only at this process's next refresh; meanwhile
+     * another process sharing the store (a host of a fleet, after a database restart) presented the superseded
+     * refresh token and reuse detection ended the grant.
+     */
+    @Test
+    void aRotatedTokenKeptInMemoryIsWrittenBackAsSoonAsTheStoreTakesItWithoutARefresh() throws Exception {
+        Path file = dir.resolve("tokens.json");
+        Path elsewhere = dir.resolve("elsewhere.json");
+        as.route("/token", r -> {
+            int n = issued.incrementAndGet();
+            Files.move(file, elsewhere);
+            Files.createSymbolicLink(file, elsewhere);
+            return Reply.json(200, "{\"access_token\":\"at-" + n + "\",\"expires_in\":60,\"refresh_token\":\"rt-"
+                    + n + "\",\"token_type\":\"Bearer\"}");
+        });
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.minusSeconds(1), now.minusSeconds(61)));
+        try (LogCapture log = new LogCapture(Log.Level.INFO)) {
+            assertEquals("Bearer at-1", c.freshHeader().get(5, TimeUnit.SECONDS));
+            Thread.sleep(600); // write-backs fail meanwhile: the store is still a symbolic link
+            Files.delete(file);
+            Files.move(elsewhere, file);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+            while (!"rt-1".equals(store.read().soleEntry(URL).refreshToken()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals("rt-1", store.read().soleEntry(URL).refreshToken(), "written back by itself");
+            assertEquals("at-1", store.read().soleEntry(URL).accessToken());
+            assertEquals(1, as.hits("/token"), "without another token request");
+            assertEquals(1, log.lines("WARN").size(), "the unsaved token is said once, its write-back not: " + log.text());
+        }
     }
 
     @Test

@@ -29,7 +29,19 @@ class StoreLocationTest {
         assertEquals("postgresql://db.internal:5433/mcp?sslmode=require", l.database().toString());
         StoreLocation j = StoreLocation.parse("jdbc:postgresql://db.internal/mcp");
         assertEquals("postgresql://db.internal/mcp", j.database().toString());
-        assertTrue(StoreLocation.parse("POSTGRESQL://H/db").isDatabase());
+        assertEquals("postgresql://H/db", StoreLocation.parse("POSTGRESQL://H/db").toString(),
+                "the driver knows the scheme in lower case only");
+        assertEquals("postgresql://db.internal:5433/mcp", l.toString(), "messages show no parameters");
+        assertEquals("postgresql://db.internal:5433/mcp?sslmode=require", l.driverUrl());
+    }
+
+    @Test
+    void failoverHostListsAndUnderscoresAreHosts() {
+        StoreLocation l = StoreLocation.parse("postgresql://fleet@db_1:5432,db_2:5432/mcp?targetServerType=primary");
+        assertEquals("postgresql://db_1:5432,db_2:5432/mcp?targetServerType=primary", l.driverUrl(),
+                "the user goes to the driver as a property");
+        assertEquals("fleet", l.databaseUser());
+        assertEquals("postgresql://db_1:5432,db_2:5432/mcp", l.toString());
     }
 
     @Test
@@ -53,14 +65,14 @@ class StoreLocationTest {
 
     @Test
     void aPasswordInTheUrlIsRefusedWithoutBeingShown() {
-        for (String v : new String[] {"postgresql://alice:s3cr3t-pw@h/db", "postgresql://h/db?password=s3cr3t-pw",
+        for (String v : new String[] {"postgresql://alice:s3cr3t-pw@h/db", "postgresql://h/db?password=s3cr3t-pw", "postgresql://alice%3As3cr3t-pw@h/db",
                 "jdbc:postgresql://h/db?ssl=true&PASSWORD=s3cr3t-pw", "postgresql://h/db?sslpassword=s3cr3t-pw"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StoreLocation.parse(v), v);
             assertTrue(e.getMessage().contains("password"), e.getMessage());
             assertTrue(e.getMessage().contains("mcp.refresh.store.password.file"), e.getMessage());
             assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
         }
-        assertEquals("alice", StoreLocation.parse("postgresql://alice@h/db").database().getUserInfo(),
+        assertEquals("alice", StoreLocation.parse("postgresql://alice@h/db").databaseUser(),
                 "a user alone is not a secret");
     }
 

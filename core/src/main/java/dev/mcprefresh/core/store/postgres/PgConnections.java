@@ -4,6 +4,8 @@ import dev.mcprefresh.core.store.StoreException;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Connections to the store's database through the relocated PostgreSQL driver: one kept idle between operations
@@ -16,6 +18,7 @@ final class PgConnections {
     private static final long CHECK_IDLE_AFTER_MILLIS = 5_000;
     private static final Object DRIVER_LOCK = new Object();
     private static volatile Driver driver;
+    private static Logger driverLogger;
 
     private final PostgresConfig config;
     private Connection idle;
@@ -87,6 +90,12 @@ final class PgConnections {
             synchronized (DRIVER_LOCK) {
                 d = driver;
                 if (d == null) {
+                    // The driver logs through java.util.logging under its (relocated) package; at FINEST it prints
+                    // row and parameter values, so the app's logging configuration must never turn it on.
+                    Logger quiet = Logger.getLogger(org.postgresql.Driver.class.getPackage().getName());
+                    quiet.setLevel(Level.OFF);
+                    quiet.setUseParentHandlers(false);
+                    driverLogger = quiet; // held: a logger only weakly referenced could be collected with its level
                     d = new org.postgresql.Driver(); // its static initialiser registers it with DriverManager
                     if (org.postgresql.Driver.isRegistered()) {
                         org.postgresql.Driver.deregister();

@@ -5,7 +5,6 @@ import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.StoreLocation;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +32,11 @@ final class PostgresConfig {
     final boolean encryptionOff;
     final Duration lockTimeout;
     final Duration connectTimeout;
+    /** The token request a refresh makes while it holds its row: the server may end a transaction idle longer. */
+    final Duration idleInTransaction;
 
     private PostgresConfig(String displayUrl, String jdbcUrl, String user, Path passwordFile, String environmentPassword,
-            Path keyFile, boolean encryptionOff, Duration lockTimeout, Duration connectTimeout) {
+            Path keyFile, boolean encryptionOff, Duration lockTimeout, Duration connectTimeout, Duration httpTimeout) {
         this.displayUrl = displayUrl;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
@@ -45,12 +46,14 @@ final class PostgresConfig {
         this.encryptionOff = encryptionOff;
         this.lockTimeout = lockTimeout;
         this.connectTimeout = connectTimeout;
+        // A host that froze or lost its network mid-refresh must not hold the row for hours (until TCP gives up):
+        // the server ends its transaction once it sat idle longer than a token request can take.
+        this.idleInTransaction = httpTimeout.multipliedBy(2).plusSeconds(5);
     }
 
     static PostgresConfig from(StoreLocation location, Settings settings, Map<String, String> env,
             Duration lockTimeout) {
-        URI url = location.database();
-        String urlUser = url.getUserInfo();
+        String urlUser = location.databaseUser();
         String user = settings.get(Setting.STORE_USER);
         if (user == null || user.isEmpty()) {
             user = urlUser != null && !urlUser.isEmpty() ? urlUser : env.get("PGUSER");
@@ -64,13 +67,10 @@ final class PostgresConfig {
                     + ENCRYPTION_NONE + ", not '" + settings.get(Setting.STORE_ENCRYPTION) + "'");
         }
         Path passwordFile = settings.file(Setting.STORE_PASSWORD_FILE);
-        String withoutUser = url.toString();
-        if (url.getRawUserInfo() != null) {
-            withoutUser = withoutUser.replaceFirst("//[^@/]*@", "//"); // the driver takes the user as a property
-        }
-        return new PostgresConfig(withoutUser, "jdbc:" + withoutUser, user, passwordFile,
+        Duration http = settings.durationOrDefault(Setting.HTTP_TIMEOUT_SECONDS, m -> { });
+        return new PostgresConfig(location.toString(), "jdbc:" + location.driverUrl(), user, passwordFile,
                 passwordFile == null ? env.get("PGPASSWORD") : null, settings.file(Setting.STORE_KEY_FILE),
-                encryption.equals(ENCRYPTION_NONE), lockTimeout, Duration.ofSeconds(5));
+                encryption.equals(ENCRYPTION_NONE), lockTimeout, Duration.ofSeconds(5), http);
     }
 
     /** The connection properties; the password read now, so a rotated password file is taken up without a restart. */

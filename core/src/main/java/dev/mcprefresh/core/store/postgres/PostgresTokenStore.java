@@ -1,6 +1,7 @@
 package dev.mcprefresh.core.store.postgres;
 
 import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.store.StoreContents;
 import dev.mcprefresh.core.store.StoreException;
 import dev.mcprefresh.core.store.StoreLocation;
@@ -50,6 +51,7 @@ public final class PostgresTokenStore implements TokenStore {
     private volatile ExecutorService poller;
     private volatile boolean schemaReady;
     private volatile String lastVersion;
+    private final java.util.Set<String> unreadableSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long lastVersionMillis;
 
     PostgresTokenStore(PostgresConfig config, FieldCipher cipher) {
@@ -82,6 +84,12 @@ public final class PostgresTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean remote() {
+        return true;
+    }
+
+    /** Every entry the key can open; a row it cannot open is left out, said once (ERROR), and never overwritten. */
+    @Override
     public StoreContents read() {
         return withConnection((c, progress) -> {
             List<TokenRecord> list = new ArrayList<>();
@@ -89,8 +97,16 @@ public final class PostgresTokenStore implements TokenStore {
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT id, version, record FROM mcp_refresh_entries ORDER BY id")) {
                 while (rs.next()) {
-                    list.add(records.decode(rs.getString(1), rs.getString(3), false));
                     max = Math.max(max, rs.getLong(2));
+                    try {
+                        list.add(records.decode(rs.getString(1), rs.getString(3), false));
+                    } catch (StoreException unreadable) {
+                        // One row the key cannot open (or that is not valid) leaves the others working: said once;
+                        // a write of that entry fails, so nothing overwrites it.
+                        if (unreadableSaid.add(unreadable.getMessage())) {
+                            Log.error(unreadable.getMessage());
+                        }
+                    }
                 }
             }
             noteVersion(list.size() + "/" + max);
@@ -188,6 +204,8 @@ public final class PostgresTokenStore implements TokenStore {
             try {
                 try (Statement s = c.createStatement()) {
                     s.execute("SET LOCAL lock_timeout = '" + Math.max(1, config.lockTimeout.toMillis()) + "ms'");
+                    s.execute("SET LOCAL idle_in_transaction_session_timeout = '"
+                            + config.idleInTransaction.toMillis() + "ms'");
                 }
                 Map<String, Long> versions = new HashMap<>();
                 List<TokenRecord> list = new ArrayList<>();
@@ -302,8 +320,10 @@ public final class PostgresTokenStore implements TokenStore {
                 }
                 if (s instanceof StoreUnavailableException) {
                     outage.failed((StoreUnavailableException) s);
+                } else if (SqlErrors.refusal(e)) {
+                    outage.refused(s);
                 } else {
-                    outage.ok(); // reached: a refusal, not an outage
+                    outage.ok(); // reached: an error of this operation, not of the store
                 }
                 throw s;
             } finally {

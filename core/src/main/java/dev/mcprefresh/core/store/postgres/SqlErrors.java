@@ -14,6 +14,12 @@ final class SqlErrors {
     private SqlErrors() {
     }
 
+    /** A refusal that will not change by itself: the login or the rights. Not tried again at once. */
+    static boolean refusal(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.equals("28P01") || state.equals("28000") || state.equals("3D000") || state.equals("42501");
+    }
+
     static StoreException translate(SQLException e, PostgresConfig config) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String store = "the token store " + config.displayUrl;
