@@ -66,6 +66,12 @@ final class PostgresConfig {
             throw new IllegalArgumentException(Setting.STORE_ENCRYPTION.key() + " must be " + ENCRYPTION_GCM + " or "
                     + ENCRYPTION_NONE + ", not '" + settings.get(Setting.STORE_ENCRYPTION) + "'");
         }
+        String query = location.database().getRawQuery();
+        if (query != null && query.toLowerCase(Locale.ROOT).matches("(^|.*&)(preparethreshold|preferquerymode)=.*")) {
+            // Named server-side statements do not survive pgBouncer's transaction pooling: the store decides.
+            throw new IllegalArgumentException("the store URL sets prepareThreshold or preferQueryMode, which the"
+                    + " PostgreSQL store sets itself (no named statements, so it works behind pgBouncer); remove it");
+        }
         Path passwordFile = settings.file(Setting.STORE_PASSWORD_FILE);
         Duration http = settings.durationOrDefault(Setting.HTTP_TIMEOUT_SECONDS, m -> { });
         return new PostgresConfig(location.toString(), "jdbc:" + location.driverUrl(), user, passwordFile,

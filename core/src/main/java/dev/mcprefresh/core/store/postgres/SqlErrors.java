@@ -23,6 +23,12 @@ final class SqlErrors {
     static StoreException translate(SQLException e, PostgresConfig config) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String store = "the token store " + config.displayUrl;
+        if (String.valueOf(e.getMessage()).contains("query_wait_timeout")) {
+            // pgBouncer gave up waiting for a free server connection: the database is there, the pool is too small.
+            return new StoreException(store + ": the connection pooler found no free server connection in time"
+                    + " (query_wait_timeout); its pool must hold one connection per host that refreshes or waits at"
+                    + " once");
+        }
         if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
                 || e.getCause() instanceof IOException) {
             return new StoreUnavailableException(store + " is unreachable (" + brief(e) + ")");
