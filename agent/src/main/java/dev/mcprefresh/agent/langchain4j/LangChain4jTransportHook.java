@@ -100,8 +100,8 @@ public final class LangChain4jTransportHook implements Consumer<Object> {
         } else {
             return;
         }
-        Log.info("LangChain4j MCP transport to " + LoggedUrl.of(uri) + " takes its tokens from the store entries for "
-                + LoggedUrl.of(policy.serverUrl()));
+        Log.info("LangChain4j MCP transport to " + LoggedUrl.of(uri) + " takes its tokens from "
+                + policy.tokenSource());
     }
 
     /**

@@ -72,8 +72,8 @@ public final class BuiltTransportFixer implements Consumer<Object> {
             return;
         }
         f[0].set(transport, AuthorizingHttpClient.wrap(client, policy));
-        Log.info("a running MCP transport to " + LoggedUrl.of(url) + " now takes its tokens from the store entries for "
-                + LoggedUrl.of(policy.serverUrl()));
+        Log.info("a running MCP transport to " + LoggedUrl.of(url) + " now takes its tokens from "
+                + policy.tokenSource());
     }
 
     /** httpClient, baseUri (URI) and endpoint or sseEndpoint; null (logged) when the class has other members. */

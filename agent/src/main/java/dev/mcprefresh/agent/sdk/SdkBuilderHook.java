@@ -78,8 +78,8 @@ public final class SdkBuilderHook implements Consumer<Object> {
             return;
         }
         fields.setClientBuilder(builder, new AuthorizingClientBuilder(clientBuilder, policy));
-        Log.info("MCP transport to " + LoggedUrl.of(url) + " takes its tokens from the store entries for "
-                + LoggedUrl.of(policy.serverUrl()));
+        Log.info("MCP transport to " + LoggedUrl.of(url) + " takes its tokens from "
+                + policy.tokenSource());
     }
 
     private static String refreshAwareProvider(Object builder) {

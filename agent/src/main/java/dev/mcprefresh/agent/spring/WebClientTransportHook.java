@@ -76,8 +76,8 @@ public final class WebClientTransportHook implements Consumer<Object> {
             // The SSE builder's field is final: written here as the LangChain4j hook writes its client field, so the
             // app's own builder (and every other client built from it) never carries the filter.
             field.set(transportBuilder, copy);
-            Log.info("Spring WebClient MCP transport to " + LoggedUrl.of(url) + " takes its tokens from the store"
-                    + " entries for " + LoggedUrl.of(policy.serverUrl()));
+            Log.info("Spring WebClient MCP transport to " + LoggedUrl.of(url) + " takes its tokens from "
+                    + policy.tokenSource());
         }
     }
 

@@ -57,6 +57,13 @@ public final class RequestPolicy {
         return s != null ? s : transportUrl.toString();
     }
 
+    /** Where this transport's tokens come from, for its log line. */
+    public String tokenSource() {
+        String s = identities.serverUrl();
+        return s != null ? "the store entries for " + dev.mcprefresh.core.log.LoggedUrl.of(s)
+                : "the token store once it can be read (it cannot now)";
+    }
+
     /** Whether {@code uri} is on the transport's own MCP server origin. */
     public boolean ownOrigin(URI uri) {
         return origin.matches(uri);

@@ -97,7 +97,7 @@ final class StoreRefresh {
             });
             unsaved.settled(pending); // written back, or superseded by what the store now holds
             return outcome;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: after the server's answer, memory is the only copy
             String why = e instanceof StoreException ? e.getMessage() : e.getClass().getSimpleName();
             if (answered[0] != null) {
                 // The server has answered and may have rotated the refresh token: memory is the only copy left, and

@@ -105,6 +105,47 @@ final class ClientRun implements AutoCloseable {
         return new ClientRun(ForkedProcess.start(name, cmd, workDir, echo));
     }
 
+    /**
+     * An app on a host of its own, for fleet tests: {@code home} is its working directory, {@code HOME},
+     * {@code user.home} and {@code java.io.tmpdir}, so it shares no file with any other process. With {@code agent}
+     * the shaded jar is attached with {@code agentArgs} (no {@code store=} argument: the store comes from the
+     * {@code -Dmcp.refresh.store...} properties in {@code jvmOptions}, or is the home's default
+     * {@code ~/.mcp-refresh/tokens.json}); {@code app} is a class of {@link ItEnv#APP_PACKAGE} (ClientApp,
+     * StressApp), {@code extraArgs} go after the usual five. {@code agentJar}: the shaded jar, or a copy of it.
+     */
+    static ClientRun startOnHost(String name, Path home, Path agentJar, String sdk, String app, String mode,
+            String baseUrl, String staticToken, boolean agent, List<String> agentArgs, List<String> jvmOptions,
+            int calls, long intervalMillis, List<String> extraArgs) throws Exception {
+        Files.createDirectories(home.resolve("tmp"));
+        Path tokenFile = Files.createTempFile(home, "static-token", ".txt");
+        Files.writeString(tokenFile, staticToken);
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "HOME=" + home, ItEnv.java().toString()));
+        if (agent) {
+            cmd.add("-javaagent:" + agentJar + (agentArgs.isEmpty() ? "" : "=" + String.join(",", agentArgs)));
+        }
+        cmd.addAll(List.of("-Duser.home=" + home, "-Djava.io.tmpdir=" + home.resolve("tmp"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", ItEnv.appClasspath(sdk), ItEnv.APP_PACKAGE + "." + app));
+        cmd.addAll(List.of(mode, baseUrl, String.valueOf(calls), String.valueOf(intervalMillis), tokenFile.toString()));
+        cmd.addAll(extraArgs);
+        return new ClientRun(ForkedProcess.start(name, cmd, home));
+    }
+
+    /** As {@link #finish}, for StressApp's summary line ({@code STRESS ok=N failed=M}). */
+    ClientRun finishStress(Duration timeout) throws InterruptedException {
+        process.waitFor(timeout);
+        Matcher m = STRESS_SUMMARY.matcher(process.output());
+        if (!m.find()) {
+            throw new AssertionError(process.name() + " printed no summary:\n" + process.output());
+        }
+        ok = Integer.parseInt(m.group(1));
+        failed = Integer.parseInt(m.group(2));
+        return this;
+    }
+
+    private static final Pattern STRESS_SUMMARY = Pattern.compile("STRESS ok=(\\d+) failed=(\\d+)");
+
     ClientRun finish() throws InterruptedException {
         process.waitFor(Duration.ofSeconds(120));
         Matcher m = SUMMARY.matcher(process.output());

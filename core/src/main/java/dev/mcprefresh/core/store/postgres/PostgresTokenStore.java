@@ -281,9 +281,11 @@ public final class PostgresTokenStore implements TokenStore {
         }
     }
 
+    /** Refuses before the token request when nothing could be written; loads the sealing classes once. */
     @Override
     public void warmUpWriter() {
         records.checkWritable();
+        records.warmUp();
     }
 
     /**
@@ -304,6 +306,7 @@ public final class PostgresTokenStore implements TokenStore {
                 }
                 if (!schemaReady) {
                     Schema.ensure(c, config.displayUrl);
+                    warmUpCommit(c);
                     schemaReady = true;
                 }
                 T result = work.run(c, progress);
@@ -331,6 +334,20 @@ public final class PostgresTokenStore implements TokenStore {
                     connections.release(c, healthy);
                 }
             }
+        }
+    }
+
+    /**
+     * One empty transaction at first use: the driver's commit path is loaded before a refresh needs it, between the
+     * token endpoint's answer and the commit that saves it.
+     */
+    private static void warmUpCommit(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            c.commit();
+        } finally {
+            restoreAutoCommit(c);
         }
     }
 

@@ -27,6 +27,7 @@ final class SealedRecords {
     /** Marks a sealed record; its value names the scheme. */
     static final String SEALED = "sealed";
     private static volatile boolean warnedClear;
+    private volatile boolean warm;
 
     private final FieldCipher cipher;
     private final boolean encryptionOff;
@@ -46,6 +47,15 @@ final class SealedRecords {
                     + " was written: set " + Setting.STORE_KEY_FILE.key() + " (MCP_REFRESH_STORE_KEY_FILE) to a file"
                     + " made by: openssl rand -base64 32 (or, to store secrets in clear, "
                     + Setting.STORE_ENCRYPTION.key() + "=none)");
+        }
+    }
+
+    /** Seals one value once, so a refresh's first write loads no cipher class after the server has answered. */
+    void warmUp() {
+        if (cipher != null && !encryptionOff && !warm) {
+            cipher.seal("warm-up", "warm-up");
+            boundTo(java.util.Map.of());
+            warm = true;
         }
     }
 
