@@ -98,6 +98,7 @@ class FleetRefreshBenchmark {
                             Clock.systemUTC());
                     hosts[h] = AuthorizingHttpClient.wrap(http, RequestPolicy.forTransport(registry, mcp));
                 }
+                Bursts.at(hosts, HOSTS, mcp, callers, Instant.now()); // each host binds its transport first
                 double[] valid = Bursts.at(hosts, threads, mcp, callers, Instant.now());
                 long grantsBefore = as.tokenGrants("refresh_token");
                 long transactionsBefore = transactions(pg);
