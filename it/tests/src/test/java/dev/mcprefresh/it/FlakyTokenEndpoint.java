@@ -5,10 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -56,37 +53,15 @@ final class FlakyTokenEndpoint implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
-        int status;
-        byte[] reply;
+        TokenRelay.Answer answer;
         if (state == State.ANSWERS_503) {
             answered503.incrementAndGet();
-            status = 503;
-            reply = "{\"error\":\"temporarily_unavailable\"}".getBytes();
+            answer = new TokenRelay.Answer(503, "{\"error\":\"temporarily_unavailable\"}".getBytes());
         } else {
             relayed.incrementAndGet();
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .header("Content-Type", ex.getRequestHeaders().getFirst("Content-Type"));
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
-            if (auth != null) {
-                b.header("Authorization", auth);
-            }
-            try {
-                HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-                status = r.statusCode();
-                reply = r.body();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                status = 502;
-                reply = new byte[0];
-            }
+            answer = TokenRelay.forward(http, target, ex, body);
         }
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, reply.length == 0 ? -1 : reply.length);
-        if (reply.length > 0) {
-            ex.getResponseBody().write(reply);
-        }
-        ex.close();
+        TokenRelay.reply(ex, answer);
     }
 
     @Override

@@ -122,9 +122,7 @@ class FleetTest {
     @Test
     void fleetSharesOneGrant() throws Exception {
         Db db = newDb("fleet");
-        AuthorizationServer.Tokens tokens = as.login(CLIENT);
-        secrets.add(tokens);
-        seed(db, tokens.refreshToken(), true);
+        AuthorizationServer.Tokens tokens = loginAndSeed(db, true);
         FleetRun run = runFleet("fleet", 4, 16, 18, 500, tokens.accessToken(), home -> db.hostOptions(home));
         System.out.println("FIGURES " + run.describe());
         assertOneGrantShared(run);
@@ -173,9 +171,7 @@ class FleetTest {
     @Test
     void killedMidRefresh() throws Exception {
         Db db = newDb("kill9");
-        AuthorizationServer.Tokens tokens = as.login(CLIENT);
-        secrets.add(tokens);
-        seed(db, tokens.refreshToken(), false);
+        AuthorizationServer.Tokens tokens = loginAndSeed(db, false);
         TokenStore reader = db.open();
         List<ClientRun> others = new ArrayList<>();
         int runs = 0;
@@ -304,9 +300,7 @@ class FleetTest {
     @Test
     void databaseRestartMidRun() throws Exception {
         Db db = newDb("outage");
-        AuthorizationServer.Tokens tokens = as.login(CLIENT);
-        secrets.add(tokens);
-        seed(db, tokens.refreshToken(), false);
+        AuthorizationServer.Tokens tokens = loginAndSeed(db, false);
         int calls = 100;
         long interval = 300;
         List<ClientRun> hosts = new ArrayList<>();
@@ -872,6 +866,14 @@ class FleetTest {
         pg.createUser(db.user, db.password);
         pg.createDatabase(db.name, db.user);
         return db;
+    }
+
+    /** A new login of {@link #CLIENT}: tokens kept for the output scans, the refresh token seeded into {@code db}. */
+    private AuthorizationServer.Tokens loginAndSeed(Db db, boolean noVerify) throws Exception {
+        AuthorizationServer.Tokens tokens = as.login(CLIENT);
+        secrets.add(tokens);
+        seed(db, tokens.refreshToken(), noVerify);
+        return tokens;
     }
 
     /** {@code mcp-refresh add --store postgresql://…} from an operator's host; {@code noVerify}: token unspent. */

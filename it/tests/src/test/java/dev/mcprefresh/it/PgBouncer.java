@@ -1,7 +1,6 @@
 package dev.mcprefresh.it;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -9,17 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real pgBouncer of its own on loopback in front of a {@link PostgresServer}: transaction pooling, a random port,
@@ -77,9 +72,8 @@ final class PgBouncer implements AutoCloseable {
     static PgBouncer start(PostgresServer backend, String database, String user, String password,
             Map<String, String> overrides) throws IOException, InterruptedException {
         Path binary = binary();
-        List<String> runAs = runAsPrefix();
-        Path dir = Files.createTempDirectory("pgbouncer-it-");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        List<String> runAs = ChildProcesses.runAsPrefix();
+        Path dir = ChildProcesses.privateTempDirectory("pgbouncer-it-");
 
         String server = "host=127.0.0.1 port=" + backend.port();
         // The named database explicitly, and any other (a test's fresh database) through the fallback entry.
@@ -111,31 +105,20 @@ final class PgBouncer implements AutoCloseable {
         s.put("stats_period", "1");
         s.putAll(overrides);
 
-        PgBouncer b = new PgBouncer(binary, dir, runAs, randomSecret(), s, databases);
+        PgBouncer b = new PgBouncer(binary, dir, runAs, ChildProcesses.randomSecret(), s, databases);
         Runtime.getRuntime().addShutdownHook(b.shutdownHook);
-        try {
+        ChildProcesses.startOrClose(() -> {
             Files.writeString(b.authFile, quoted(user) + " " + quoted(password) + "\n"
                     + quoted(ADMIN_USER) + " " + quoted(b.adminPassword) + "\n");
             Files.setPosixFilePermissions(b.authFile, PosixFilePermissions.fromString("rw-------"));
             b.firstStart();
-            return b;
-        } catch (IOException | InterruptedException | RuntimeException | Error e) {
-            b.close();
-            throw e;
-        }
-    }
-
-    int port() {
-        return port;
+        }, b::close);
+        return b;
     }
 
     /** The store URL of {@code database} through this pgBouncer. */
     String url(String database) {
         return "postgresql://127.0.0.1:" + port + "/" + database;
-    }
-
-    Path logFile() {
-        return log;
     }
 
     String log() {
@@ -205,33 +188,18 @@ final class PgBouncer implements AutoCloseable {
 
     /** psql of the newest /usr/lib/postgresql/N/bin (where {@link PostgresServer} finds its tools), else on PATH. */
     private static Path psql() {
-        Path debian = Paths.get("/usr/lib/postgresql");
-        if (Files.isDirectory(debian)) {
-            try (Stream<Path> versions = Files.list(debian)) {
-                Optional<Path> newest = versions.map(v -> v.resolve("bin/psql")).filter(Files::isExecutable)
-                        .max(Comparator.comparingDouble(PgBouncer::majorVersion));
-                if (newest.isPresent()) {
-                    return newest.get();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        for (String entry : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Paths.get(entry.isEmpty() ? "." : entry, "psql");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("psql not found: install postgresql-client");
+        return PostgresServer.newestInstalledBin("psql").map(bin -> bin.resolve("psql")).or(() -> onPath("psql"))
+                .orElseThrow(() -> new IllegalStateException("psql not found: install postgresql-client"));
     }
 
-    private static double majorVersion(Path psql) {
-        try {
-            return Double.parseDouble(psql.getParent().getParent().getFileName().toString());
-        } catch (NumberFormatException e) {
-            return -1;
+    private static Optional<Path> onPath(String name) {
+        for (String entry : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Paths.get(entry.isEmpty() ? "." : entry, name);
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
         }
+        return Optional.empty();
     }
 
     /** Stops pgBouncer (SIGTERM, then SIGKILL) and deletes its files. */
@@ -258,7 +226,7 @@ final class PgBouncer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            deleteTree(dir);
+            ChildProcesses.deleteTree(dir);
         }
     }
 
@@ -320,16 +288,7 @@ final class PgBouncer implements AutoCloseable {
         settings.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
         Files.writeString(ini, text.toString());
         Files.setPosixFilePermissions(ini, PosixFilePermissions.fromString("rw-------"));
-        if (!runAs.isEmpty()) {
-            // runAs ends with the user name: "runuser -u USER --"
-            String user = runAs.get(runAs.size() - 2);
-            Process chown = new ProcessBuilder("chown", "-R", user, dir.toString()).redirectErrorStream(true).start();
-            String out = new String(chown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!chown.waitFor(30, TimeUnit.SECONDS) || chown.exitValue() != 0) {
-                chown.destroyForcibly();
-                throw new IllegalStateException("chown of " + dir + " to " + user + " failed: " + out.strip());
-            }
-        }
+        ChildProcesses.chownTo(runAs, dir, Duration.ofSeconds(30));
     }
 
     /** In the foreground (no -d): this JVM holds the process and stops it. Ready once it logged "process up" and
@@ -396,31 +355,8 @@ final class PgBouncer implements AutoCloseable {
         if (Files.isExecutable(debian)) {
             return debian;
         }
-        for (String entry : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Paths.get(entry.isEmpty() ? "." : entry, "pgbouncer");
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("pgbouncer not found: install it (apt-get install pgbouncer) or point"
-                + " -Dit.pgbouncer.bin at its binary");
-    }
-
-    /** Empty when we may run pgBouncer ourselves; else runuser to postgres (or nobody): it refuses to run as root. */
-    private static List<String> runAsPrefix() throws IOException, InterruptedException {
-        Object uid;
-        try {
-            uid = Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
-        } catch (IOException | UnsupportedOperationException e) {
-            uid = "root".equals(System.getProperty("user.name")) ? 0 : -1;
-        }
-        if (!Integer.valueOf(0).equals(uid)) {
-            return List.of();
-        }
-        Process id = new ProcessBuilder("id", "-u", "postgres").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        boolean exists = id.waitFor(10, TimeUnit.SECONDS) && id.exitValue() == 0;
-        return List.of("runuser", "-u", exists ? "postgres" : "nobody", "--");
+        return onPath("pgbouncer").orElseThrow(() -> new IllegalStateException("pgbouncer not found: install it"
+                + " (apt-get install pgbouncer) or point -Dit.pgbouncer.bin at its binary"));
     }
 
     /** A database name as pgbouncer.ini takes it: only the characters the tests use, never quoted. */
@@ -434,28 +370,5 @@ final class PgBouncer implements AutoCloseable {
     /** auth_file quoting: in double quotes, a double quote doubled. */
     private static String quoted(String s) {
         return "\"" + s.replace("\"", "\"\"") + "\"";
-    }
-
-    private static String randomSecret() {
-        byte[] b = new byte[24];
-        new SecureRandom().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // left for the OS to clean up
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // a file vanished while we walked: nothing left to do
-        }
     }
 }

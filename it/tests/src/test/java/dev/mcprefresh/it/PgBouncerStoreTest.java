@@ -1,5 +1,16 @@
 package dev.mcprefresh.it;
 
+import static dev.mcprefresh.it.ConcurrentStores.firstReadsAtOnce;
+import static dev.mcprefresh.it.ConcurrentStores.holdRow;
+import static dev.mcprefresh.it.ConcurrentStores.millisSince;
+import static dev.mcprefresh.it.ConcurrentStores.refusedAfterLockTimeout;
+import static dev.mcprefresh.it.StoreFixtures.USER;
+import static dev.mcprefresh.it.StoreFixtures.entry;
+import static dev.mcprefresh.it.StoreFixtures.openStore;
+import static dev.mcprefresh.it.StoreFixtures.put;
+import static dev.mcprefresh.it.StoreFixtures.random;
+import static dev.mcprefresh.it.StoreFixtures.setAccessToken;
+import static dev.mcprefresh.it.StoreFixtures.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,31 +18,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.store.StoreContents;
 import dev.mcprefresh.core.store.StoreException;
-import dev.mcprefresh.core.store.StoreLocation;
-import dev.mcprefresh.core.store.StoreUnavailableException;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
-import dev.mcprefresh.core.store.TokenStores;
+import dev.mcprefresh.it.ConcurrentStores.RowWaiter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,19 +44,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,62 +79,48 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PgBouncerStoreTest {
-    private static final String USER = "mcp_app";
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Every database of a test but the control's: the log checks read the lines of these. */
     private static final String DB_PREFIX = "bouncer_";
     private static final String CONTROL_DB = "control_named";
     /** pgBouncer's default_pool_size in {@link PgBouncer}. */
     private static final int POOL_SIZE = 2;
 
+    private StoreFixtures fixtures;
     private PostgresServer pg;
     private PgBouncer bouncer;
-    private Path dir;
-    private String password;
-    private Path passwordFile;
     private Path key;
-    private final AtomicInteger databases = new AtomicInteger();
     private String db;
 
     @BeforeAll
     void start() throws Exception {
-        pg = PostgresServer.start();
-        dir = Files.createTempDirectory("pgbouncer-store-it-");
-        password = "pw-" + random();
-        pg.createUser(USER, password);
-        passwordFile = privateFile("password", password + "\n");
-        key = privateFile("key", newKey() + "\n");
+        fixtures = StoreFixtures.start("pgbouncer-store-it-");
+        pg = fixtures.pg();
+        key = fixtures.keyFile();
         // Every statement in the server log, with its database and application: what reached PostgreSQL through the
         // pooler is read back at the end.
         pg.sql("postgres", "alter system set log_line_prefix = '%m [%p] db=%d user=%u app=%a ';\n"
                 + "alter system set log_statement = 'all';\n"
                 + "select pg_reload_conf();");
         pg.createDatabase(DB_PREFIX + "main", USER);
-        bouncer = PgBouncer.start(pg, DB_PREFIX + "main", USER, password);
+        bouncer = PgBouncer.start(pg, DB_PREFIX + "main", USER, fixtures.password());
     }
 
     @AfterAll
-    void stop() throws IOException {
+    void stop() {
         try {
             if (bouncer != null) {
                 bouncer.close();
             }
         } finally {
-            if (pg != null) {
-                pg.close();
-            }
-            if (dir != null) {
-                try (Stream<Path> paths = Files.walk(dir)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+            if (fixtures != null) {
+                fixtures.close();
             }
         }
     }
 
     @BeforeEach
     void freshDatabase() throws Exception {
-        db = DB_PREFIX + databases.incrementAndGet();
-        pg.createDatabase(db, USER);
+        db = fixtures.freshDatabase(DB_PREFIX);
     }
 
     // ------------------------------------------------------------------------------------------------ (a) schema
@@ -146,29 +130,8 @@ class PgBouncerStoreTest {
     void firstUseCreatesTheSchemaOnceFromFourHostsAtOnceThroughThePooler() throws Exception {
         assertEquals("f", sql("select to_regclass('mcp_refresh_entries') is not null"));
         int n = 4;
-        CyclicBarrier barrier = new CyclicBarrier(n);
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<Integer>> reads = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                reads.add(pool.submit(() -> {
-                    TokenStore store = open(Duration.ofSeconds(10));
-                    barrier.await(10, TimeUnit.SECONDS);
-                    return store.read().records().size();
-                }));
-            }
-            List<String> failures = new ArrayList<>();
-            for (Future<Integer> f : reads) {
-                try {
-                    assertEquals(0, f.get(30, TimeUnit.SECONDS));
-                } catch (ExecutionException e) {
-                    failures.add(String.valueOf(e.getCause()));
-                }
-            }
-            assertEquals(List.of(), failures, "every host's first use succeeds through the pooler");
-        } finally {
-            pool.shutdownNow();
-        }
+        assertEquals(List.of(), firstReadsAtOnce(n, () -> open(Duration.ofSeconds(10))),
+                "every host's first use succeeds through the pooler");
         assertEquals("1", sql("select count(*) from mcp_refresh_schema"), "the migration ran once");
         assertEquals("t", sql("select to_regclass('mcp_refresh_entries') is not null"));
         assertEquals("t", sql("select to_regclass('mcp_refresh_entry_version') is not null"));
@@ -181,10 +144,7 @@ class PgBouncerStoreTest {
         assertTrue(lockers >= 1, "the migration ran through the pooler");
         // The store works once the schema is there, from a host that did not create it.
         TokenRecord r = entry("https://mcp.example.com/mcp", "ada");
-        open(Duration.ofSeconds(10)).update(c -> {
-            c.put(r);
-            return null;
-        });
+        put(open(Duration.ofSeconds(10)), r);
         assertEquals(r.accessToken(), open(Duration.ofSeconds(10)).read().get(r.id()).accessToken());
     }
 
@@ -197,10 +157,7 @@ class PgBouncerStoreTest {
         int threadsPerHost = 4;
         int updates = 400;
         TokenRecord x = entry("https://mcp.example.com/mcp", "counter").toBuilder().refreshToken("rt-0").build();
-        open(Duration.ofSeconds(10)).update(c -> {
-            c.put(x);
-            return null;
-        });
+        put(open(Duration.ofSeconds(10)), x);
         List<TokenStore> stores = new ArrayList<>();
         for (int i = 0; i < hosts; i++) {
             stores.add(open(Duration.ofSeconds(10)));
@@ -291,56 +248,26 @@ class PgBouncerStoreTest {
     void aHeldRowMakesAnotherHostWaitAndSeeItsWriteWhileAnotherEntryIsFree() throws Exception {
         TokenRecord x = entry("https://x.example.com/mcp", "kate");
         TokenRecord y = entry("https://y.example.com/mcp", "liam");
-        open(Duration.ofSeconds(10)).update(c -> {
-            c.put(x);
-            c.put(y);
-            return null;
-        });
+        put(open(Duration.ofSeconds(10)), x, y);
         TokenStore store1 = open(Duration.ofSeconds(20));
         TokenStore store2 = open(Duration.ofSeconds(20));
         store1.read();
         store2.read();
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
-            CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Future<?> first = pool.submit(() -> store1.updateEntry(x.id(), c -> {
-                inside.countDown();
-                await(release);
-                c.put(c.get(x.id()).toBuilder().accessToken("from-store1").build());
-                return null;
-            }));
-            assertTrue(inside.await(10, TimeUnit.SECONDS), "store1 holds the row");
+            Future<?> first = holdRow(pool, store1, x.id(), release, "from-store1");
 
             // Another entry is free meanwhile (one of the two server connections is pinned by store1's transaction).
             long t0 = System.nanoTime();
-            store2.updateEntry(y.id(), c -> {
-                c.put(c.get(y.id()).toBuilder().accessToken("y-meanwhile").build());
-                return null;
-            });
+            setAccessToken(store2, y.id(), "y-meanwhile");
             long otherMillis = millisSince(t0);
             assertTrue(otherMillis < 1_000, "another entry waited " + otherMillis + " ms");
 
-            AtomicLong secondEnteredAt = new AtomicLong();
-            AtomicReference<String> secondSaw = new AtomicReference<>();
-            Future<?> second = pool.submit(() -> store2.updateEntry(x.id(), c -> {
-                secondEnteredAt.set(System.nanoTime());
-                secondSaw.set(c.get(x.id()).accessToken());
-                c.put(c.get(x.id()).toBuilder().accessToken("from-store2").build());
-                return null;
-            }));
-            awaitTrue(() -> "1".equals(sql("select count(*) from pg_stat_activity where datname = current_database()"
-                    + " and wait_event_type = 'Lock'")), "store2 never waited on the row lock in PostgreSQL");
+            RowWaiter second = new RowWaiter(pool, store2, x.id(), "from-store2");
+            awaitRowLockWaiter("store2 never waited on the row lock in PostgreSQL");
             Thread.sleep(500);
-            assertEquals(0, secondEnteredAt.get(), "store2 ran its action while store1 held the row");
-            assertFalse(second.isDone());
-
-            long releasedAt = System.nanoTime();
-            release.countDown();
-            first.get(10, TimeUnit.SECONDS);
-            second.get(10, TimeUnit.SECONDS);
-            assertTrue(secondEnteredAt.get() >= releasedAt, "store2 entered only after store1 let go");
-            assertEquals("from-store1", secondSaw.get(), "store2 read store1's committed write, not the old row");
+            second.entersAfterRelease(release, first, "from-store1");
             StoreContents after = open(Duration.ofSeconds(10)).read();
             assertEquals("from-store2", after.get(x.id()).accessToken());
             assertEquals("y-meanwhile", after.get(y.id()).accessToken());
@@ -356,43 +283,21 @@ class PgBouncerStoreTest {
     void aLockTimeoutThroughThePoolerIsTheLockTimeoutError() throws Exception {
         TokenRecord x = entry("https://x.example.com/mcp", "mona");
         TokenStore store1 = open(Duration.ofSeconds(20));
-        store1.update(c -> {
-            c.put(x);
-            return null;
-        });
+        put(store1, x);
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try {
-            Future<?> holder = pool.submit(() -> store1.updateEntry(x.id(), c -> {
-                inside.countDown();
-                await(release);
-                return null;
-            }));
-            assertTrue(inside.await(10, TimeUnit.SECONDS));
+            Future<?> holder = holdRow(pool, store1, x.id(), release, null);
             TokenStore impatient = open(Duration.ofSeconds(1));
-            impatient.read();
-            AtomicBoolean ran = new AtomicBoolean();
-            long t1 = System.nanoTime();
-            StoreException timedOut = assertThrows(StoreException.class, () -> impatient.updateEntry(x.id(), c -> {
-                ran.set(true);
-                return null;
-            }));
-            long waited = millisSince(t1);
-            assertTrue(waited >= 900 && waited < 3_000, "gave up after " + waited + " ms");
+            StoreException timedOut = refusedAfterLockTimeout(impatient, x.id());
             assertTrue(timedOut.getMessage().startsWith("timed out after 1 s waiting for a row lock of the token"
                     + " store " + bouncer.url(db)), timedOut.getMessage());
-            assertFalse(timedOut instanceof StoreUnavailableException, "a held lock is not an outage");
-            assertFalse(ran.get());
 
             // The SET LOCAL went with the timed-out transaction: the next one on that client (whatever server
             // connection it gets) waits as long as the holder needs, and the holder's own transaction is unharmed.
             release.countDown();
             holder.get(10, TimeUnit.SECONDS);
-            impatient.updateEntry(x.id(), c -> {
-                c.put(c.get(x.id()).toBuilder().accessToken("after-timeout").build());
-                return null;
-            });
+            setAccessToken(impatient, x.id(), "after-timeout");
             assertEquals("after-timeout", store1.read().get(x.id()).accessToken());
             assertEquals("0", sql("select count(*) from pg_stat_activity where datname = current_database()"
                     + " and state like 'idle in transaction%'"), "no transaction left open on a pooled connection");
@@ -411,11 +316,7 @@ class PgBouncerStoreTest {
         TokenStore b = open(Duration.ofSeconds(10));
         TokenRecord alice = entry("https://mcp.example.com/mcp", "alice");
         TokenRecord bob = entry("https://mcp.example.com/mcp", "bob");
-        a.update(c -> {
-            c.put(alice);
-            c.put(bob);
-            return null;
-        });
+        put(a, alice, bob);
         StoreContents read = b.read();
         assertEquals(2, read.records().size());
         assertEquals(alice.toJson(), read.get(alice.id()).toJson());
@@ -426,10 +327,7 @@ class PgBouncerStoreTest {
         TokenStore c = open(Duration.ofSeconds(10));
         Object v1 = awaitVersion(c, null);
         assertTrue(String.valueOf(v1).startsWith("2/"), String.valueOf(v1));
-        c.updateEntry(alice.id(), contents -> {
-            contents.put(contents.get(alice.id()).toBuilder().accessToken("at-new").build());
-            return null;
-        }); // its own write: the next version() asks again
+        setAccessToken(c, alice.id(), "at-new"); // its own write: the next version() asks again
         Object v2 = awaitVersion(c, v1);
         assertNotEquals(v1, v2);
         assertTrue(String.valueOf(v2).startsWith("2/"), String.valueOf(v2));
@@ -466,42 +364,20 @@ class PgBouncerStoreTest {
     void aFullPoolQueuesAnUnrelatedEntryBeyondTheLockTimeout() throws Exception {
         TokenRecord x = entry("https://x.example.com/mcp", "nora");
         TokenRecord y = entry("https://y.example.com/mcp", "otto");
-        open(Duration.ofSeconds(10)).update(c -> {
-            c.put(x);
-            c.put(y);
-            return null;
-        });
-        TokenStore store1 = open(Duration.ofSeconds(20));
-        TokenStore store2 = open(Duration.ofSeconds(20));
+        put(open(Duration.ofSeconds(10)), x, y);
         TokenStore store3 = open(Duration.ofSeconds(1));
-        store1.read();
-        store2.read();
         store3.read();
         ExecutorService pool = Executors.newCachedThreadPool();
         CountDownLatch release = new CountDownLatch(1);
         try {
-            CountDownLatch inside = new CountDownLatch(1);
-            Future<?> holder = pool.submit(() -> store1.updateEntry(x.id(), c -> {
-                inside.countDown();
-                await(release);
-                return null;
-            }));
-            assertTrue(inside.await(10, TimeUnit.SECONDS));
-            Future<?> lockWaiter = pool.submit(() -> store2.updateEntry(x.id(), c -> null));
-            awaitTrue(() -> "1".equals(sql("select count(*) from pg_stat_activity where datname = current_database()"
-                    + " and wait_event_type = 'Lock'")), "store2 never waited on the row lock");
-
+            FullPool full = fillPool(bouncer.url(db), pool, release, x.id(), "store2");
             long t0 = System.nanoTime();
-            Future<?> unrelated = pool.submit(() -> store3.updateEntry(y.id(), c -> {
-                c.put(c.get(y.id()).toBuilder().accessToken("y-late").build());
-                return null;
-            }));
+            Future<?> unrelated = pool.submit(() -> setAccessToken(store3, y.id(), "y-late"));
             awaitTrue(() -> waitingClients() >= 1, "store3 never queued in pgBouncer");
             Thread.sleep(1_500);
             assertFalse(unrelated.isDone(), "store3's update of another entry waited for a server connection");
             release.countDown();
-            holder.get(10, TimeUnit.SECONDS);
-            lockWaiter.get(10, TimeUnit.SECONDS);
+            full.finish();
             unrelated.get(10, TimeUnit.SECONDS); // no lock timeout: the wait was in pgBouncer, not on a lock
             long waited = millisSince(t0);
             assertTrue(waited >= 1_500, "waited " + waited + " ms");
@@ -513,27 +389,15 @@ class PgBouncerStoreTest {
         }
 
         // The same with query_wait_timeout = 1: the pooler drops the queued client. What does the store say?
-        try (PgBouncer impatientPool = PgBouncer.start(pg, db, USER, password, Map.of("query_wait_timeout", "1"))) {
+        try (PgBouncer impatientPool = PgBouncer.start(pg, db, USER, fixtures.password(),
+                Map.of("query_wait_timeout", "1"))) {
             String url = impatientPool.url(db);
-            TokenStore s1 = open(url, Duration.ofSeconds(20));
-            TokenStore s2 = open(url, Duration.ofSeconds(20));
             TokenStore s3 = open(url, Duration.ofSeconds(1));
-            s1.read();
-            s2.read();
             s3.read();
             ExecutorService pool2 = Executors.newCachedThreadPool();
             CountDownLatch release2 = new CountDownLatch(1);
             try {
-                CountDownLatch inside = new CountDownLatch(1);
-                Future<?> holder = pool2.submit(() -> s1.updateEntry(x.id(), c -> {
-                    inside.countDown();
-                    await(release2);
-                    return null;
-                }));
-                assertTrue(inside.await(10, TimeUnit.SECONDS));
-                Future<?> lockWaiter = pool2.submit(() -> s2.updateEntry(x.id(), c -> null));
-                awaitTrue(() -> "1".equals(sql("select count(*) from pg_stat_activity where datname ="
-                        + " current_database() and wait_event_type = 'Lock'")), "s2 never waited on the row lock");
+                FullPool full = fillPool(url, pool2, release2, x.id(), "s2");
                 long t0 = System.nanoTime();
                 StoreException dropped = assertThrows(StoreException.class, () -> s3.updateEntry(y.id(), c -> null));
                 long waited = millisSince(t0);
@@ -550,8 +414,7 @@ class PgBouncerStoreTest {
                 }
                 System.out.println("pool sizing: the next read of that host right after: " + next);
                 release2.countDown();
-                holder.get(10, TimeUnit.SECONDS);
-                lockWaiter.get(10, TimeUnit.SECONDS);
+                full.finish();
             } finally {
                 release2.countDown();
                 pool2.shutdownNow();
@@ -569,17 +432,12 @@ class PgBouncerStoreTest {
     @Test
     @Order(7)
     void theStoreNeedsNoIgnoredStartupParameter() throws Exception {
-        try (PgBouncer strict = PgBouncer.start(pg, db, USER, password, Map.of("ignore_startup_parameters", ""))) {
+        try (PgBouncer strict = PgBouncer.start(pg, db, USER, fixtures.password(),
+                Map.of("ignore_startup_parameters", ""))) {
             TokenRecord r = entry("https://mcp.example.com/mcp", "strict");
             TokenStore store = open(strict.url(db), Duration.ofSeconds(10));
-            store.update(c -> {
-                c.put(r);
-                return null;
-            });
-            store.updateEntry(r.id(), c -> {
-                c.put(c.get(r.id()).toBuilder().accessToken("at-strict").build());
-                return null;
-            });
+            put(store, r);
+            setAccessToken(store, r.id(), "at-strict");
             assertEquals("at-strict", open(strict.url(db), Duration.ofSeconds(10)).read().get(r.id()).accessToken());
             assertFalse(strict.log().contains("unsupported startup parameter"), strict.log());
         }
@@ -622,7 +480,7 @@ class PgBouncerStoreTest {
                 clients.add(pool.submit(() -> {
                     Properties p = new Properties();
                     p.setProperty("user", USER);
-                    p.setProperty("password", password);
+                    p.setProperty("password", fixtures.password());
                     p.setProperty("prepareThreshold", prepareThreshold);
                     try (Connection c = new org.postgresql.Driver().connect(jdbcUrl, p)) {
                         for (int n = 0; n < 30; n++) {
@@ -660,15 +518,9 @@ class PgBouncerStoreTest {
         // Some traffic of this test's own, so it proves something when run alone.
         TokenRecord r = entry("https://mcp.example.com/mcp", "log");
         TokenStore store = open(Duration.ofSeconds(10));
-        store.update(c -> {
-            c.put(r);
-            return null;
-        });
+        put(store, r);
         for (int i = 0; i < 3; i++) {
-            store.updateEntry(r.id(), c -> {
-                c.put(c.get(r.id()).toBuilder().accessToken("at-" + random()).build());
-                return null;
-            });
+            setAccessToken(store, r.id(), "at-" + random());
         }
         assertNotNull(open(Duration.ofSeconds(10)).read().get(r.id()));
 
@@ -823,7 +675,7 @@ class PgBouncerStoreTest {
     private Connection bouncerConnection(String applicationName) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", USER);
-        p.setProperty("password", password);
+        p.setProperty("password", fixtures.password());
         p.setProperty("ApplicationName", applicationName);
         p.setProperty("prepareThreshold", "0");
         return new org.postgresql.Driver().connect("jdbc:" + bouncer.url(db), p);
@@ -855,9 +707,38 @@ class PgBouncerStoreTest {
 
     /** A store as the agent opens it (one per simulated host): agent arguments, nothing from the environment. */
     private TokenStore open(String url, Duration lockTimeout) {
-        Map<String, String> args = Map.of("store.user", USER, "store.password.file", passwordFile.toString(),
-                "store.key.file", key.toString());
-        return TokenStores.open(StoreLocation.parse(url), Settings.resolve(args, k -> null, Map.of()), lockTimeout);
+        return openStore(url, settings(USER, fixtures.passwordFile(), key), lockTimeout);
+    }
+
+    /**
+     * Takes both server connections of the test's pool behind {@code url}: two hosts (lock timeout 20 s, first read
+     * made), one holding the row of {@code id} until {@code release} opens, the other ({@code waiterName}) waiting on
+     * that row lock in PostgreSQL.
+     */
+    private FullPool fillPool(String url, ExecutorService pool, CountDownLatch release, String id, String waiterName)
+            throws Exception {
+        TokenStore holder = open(url, Duration.ofSeconds(20));
+        TokenStore waiter = open(url, Duration.ofSeconds(20));
+        holder.read();
+        waiter.read();
+        Future<?> held = holdRow(pool, holder, id, release, null);
+        Future<?> lockWaiter = pool.submit(() -> waiter.updateEntry(id, c -> null));
+        awaitRowLockWaiter(waiterName + " never waited on the row lock");
+        return new FullPool(held, lockWaiter);
+    }
+
+    /** The two updates that fill the pool; {@link #finish} once released. */
+    private record FullPool(Future<?> holder, Future<?> lockWaiter) {
+        void finish() throws Exception {
+            holder.get(10, TimeUnit.SECONDS);
+            lockWaiter.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** An update of the test's database waits on a row lock in PostgreSQL (not in pgBouncer's queue). */
+    private void awaitRowLockWaiter(String message) throws Exception {
+        awaitTrue(() -> "1".equals(sql("select count(*) from pg_stat_activity where datname = current_database()"
+                + " and wait_event_type = 'Lock'")), message);
     }
 
     private static Object awaitVersion(TokenStore store, Object other) throws InterruptedException {
@@ -887,17 +768,6 @@ class PgBouncerStoreTest {
         }
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("never released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static long count(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         long n = 0;
@@ -905,39 +775,5 @@ class PgBouncerStoreTest {
             n++;
         }
         return n;
-    }
-
-    private static long millisSince(long nanos) {
-        return (System.nanoTime() - nanos) / 1_000_000;
-    }
-
-    /** A file only its owner can read, as a key or password file must be. */
-    private Path privateFile(String name, String content) throws IOException {
-        Path f = dir.resolve(name);
-        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(f, content);
-        return f;
-    }
-
-    private static String newKey() {
-        byte[] k = new byte[32];
-        RANDOM.nextBytes(k);
-        return Base64.getEncoder().encodeToString(k);
-    }
-
-    private static String random() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    /** An entry with every secret set to a value found nowhere else. */
-    private static TokenRecord entry(String serverUrl, String subject) {
-        String tag = random();
-        return TokenRecord.builder(serverUrl).issuer("https://issuer.example.com").subject(subject)
-                .displayName(subject + "@example.com").tokenEndpoint("https://issuer.example.com/token")
-                .clientId("client-" + subject).clientSecret("cs-" + tag).scope("mcp offline_access")
-                .issuedAccessToken("at-" + tag).refreshToken("rt-" + tag)
-                .expiresAt(Instant.now().plusSeconds(3600).truncatedTo(ChronoUnit.SECONDS)).build();
     }
 }

@@ -1,20 +1,15 @@
 package dev.mcprefresh.it;
 
-import java.io.ByteArrayOutputStream;
+import dev.mcprefresh.it.ChildProcesses.Result;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -56,19 +51,15 @@ final class PostgresServer implements AutoCloseable {
 
     static PostgresServer start() throws IOException, InterruptedException {
         Path bin = binaries();
-        List<String> runAs = runAsPrefix();
-        Path dir = Files.createTempDirectory("pg-it-");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        PostgresServer pg = new PostgresServer(bin, dir, runAs, randomSecret());
+        List<String> runAs = ChildProcesses.runAsPrefix();
+        Path dir = ChildProcesses.privateTempDirectory("pg-it-");
+        PostgresServer pg = new PostgresServer(bin, dir, runAs, ChildProcesses.randomSecret());
         Runtime.getRuntime().addShutdownHook(pg.shutdownHook);
-        try {
+        ChildProcesses.startOrClose(() -> {
             pg.initdb();
             pg.firstStart();
-            return pg;
-        } catch (IOException | InterruptedException | RuntimeException | Error e) {
-            pg.close();
-            throw e;
-        }
+        }, pg::close);
+        return pg;
     }
 
     int port() {
@@ -106,20 +97,20 @@ final class PostgresServer implements AutoCloseable {
         List<String> cmd = List.of(tool("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                 "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", user, "-d", database, "-f", "-");
         Result r = run(cmd, List.of(), clientEnv(password), sql, CLIENT_TIMEOUT);
-        if (r.exit != 0) {
+        if (r.exit() != 0) {
             throw failure("psql as " + user + " on " + database + " failed", r);
         }
-        return r.stdout.trim();
+        return r.stdout().trim();
     }
 
     String pgDump(String database) throws IOException, InterruptedException {
         List<String> cmd = List.of(tool("pg_dump"), "--no-owner", "-h", "127.0.0.1", "-p", String.valueOf(port),
                 "-U", SUPERUSER, "-d", database);
         Result r = run(cmd, List.of(), clientEnv(superPassword), null, CLIENT_TIMEOUT);
-        if (r.exit != 0) {
+        if (r.exit() != 0) {
             throw failure("pg_dump of " + database + " failed", r);
         }
-        return r.stdout;
+        return r.stdout();
     }
 
     /** Fast shutdown: clients are disconnected, the cluster checkpoints. A no-op when it is not running. */
@@ -227,26 +218,19 @@ final class PostgresServer implements AutoCloseable {
             // best effort: the temp directory goes anyway
         } finally {
             closed = true;
-            deleteTree(dir);
+            ChildProcesses.deleteTree(dir);
         }
     }
 
     private void initdb() throws IOException, InterruptedException {
         Path pwfile = dir.resolve("pwfile");
         Files.writeString(pwfile, superPassword + "\n");
-        if (!runAs.isEmpty()) {
-            // runAs ends with the user name: "runuser -u USER --"
-            String user = runAs.get(runAs.size() - 2);
-            Result chown = run(List.of("chown", "-R", user, dir.toString()), List.of(), null, null, CLIENT_TIMEOUT);
-            if (chown.exit != 0) {
-                throw failure("chown of " + dir + " to " + user + " failed", chown);
-            }
-        }
+        ChildProcesses.chownTo(runAs, dir, CLIENT_TIMEOUT);
         Result r = run(List.of(tool("initdb"), "-D", data.toString(), "-U", SUPERUSER, "--pwfile=" + pwfile,
                 "-E", "UTF8", "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"),
                 runAs, clusterEnv(), null, CLUSTER_TIMEOUT);
         Files.delete(pwfile);
-        if (r.exit != 0) {
+        if (r.exit() != 0) {
             throw failure("initdb failed", r);
         }
     }
@@ -282,7 +266,7 @@ final class PostgresServer implements AutoCloseable {
                 "-t", String.valueOf(CLUSTER_TIMEOUT.toSeconds() - 10)));
         cmd.addAll(List.of(action));
         Result r = run(cmd, runAs, clusterEnv(), null, CLUSTER_TIMEOUT);
-        if (r.exit != 0) {
+        if (r.exit() != 0) {
             throw failure("pg_ctl " + String.join(" ", action), r);
         }
     }
@@ -297,8 +281,8 @@ final class PostgresServer implements AutoCloseable {
     }
 
     private IllegalStateException failure(String what, Result r) {
-        return new IllegalStateException(what + " (exit " + r.exit + ")\nstdout: " + r.stdout.strip() + "\nstderr: "
-                + r.stderr.strip() + "\n--- tail of " + log + " ---\n" + logTail());
+        return new IllegalStateException(what + " (exit " + r.exit() + ")\nstdout: " + r.stdout().strip() + "\nstderr: "
+                + r.stderr().strip() + "\n--- tail of " + log + " ---\n" + logTail());
     }
 
     private String logTail() {
@@ -334,65 +318,12 @@ final class PostgresServer implements AutoCloseable {
         return env;
     }
 
-    private record Result(int exit, String stdout, String stderr) {
-    }
-
-    /**
-     * Runs {@code runAs + cmd} in the temp directory (an unprivileged user may not enter our working directory) and
-     * kills it, with everything it forked, when it outlasts {@code timeout}.
-     */
+    /** Runs {@code runAs + cmd} in the cluster's directory; when it outlasts {@code timeout}, says the log's tail. */
     private Result run(List<String> cmd, List<String> runAs, Map<String, String> env, String stdin, Duration timeout)
             throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(runAs);
         full.addAll(cmd);
-        ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile());
-        if (env != null) {
-            pb.environment().clear();
-            pb.environment().putAll(env);
-        }
-        if (stdin == null) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        }
-        Process p = pb.start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread outPump = pump(p.getInputStream(), out, cmd.get(0));
-        Thread errPump = pump(p.getErrorStream(), err, cmd.get(0));
-        if (stdin != null) {
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            } catch (IOException exitedEarly) {
-                // its exit code and stderr say why
-            }
-        }
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            outPump.join(2000);
-            errPump.join(2000);
-            throw new IllegalStateException(String.join(" ", full) + " did not finish in " + timeout + "\nstderr: "
-                    + err.toString(StandardCharsets.UTF_8).strip() + "\n--- tail of " + log + " ---\n" + logTail());
-        }
-        outPump.join(5000);
-        errPump.join(5000);
-        return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static Thread pump(InputStream in, ByteArrayOutputStream sink, String name) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
-            try (in) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    sink.write(buf, 0, n);
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        }, "pg-" + Paths.get(name).getFileName() + "-output");
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return ChildProcesses.run(full, dir, env, stdin, timeout, () -> "\n--- tail of " + log + " ---\n" + logTail());
     }
 
     private static Path binaries() {
@@ -404,18 +335,9 @@ final class PostgresServer implements AutoCloseable {
             }
             return dir;
         }
-        Path debian = Paths.get("/usr/lib/postgresql");
-        if (Files.isDirectory(debian)) {
-            try (Stream<Path> versions = Files.list(debian)) {
-                Optional<Path> newest = versions.map(v -> v.resolve("bin"))
-                        .filter(b -> Files.isExecutable(b.resolve("pg_ctl")))
-                        .max(Comparator.comparingDouble(PostgresServer::version));
-                if (newest.isPresent()) {
-                    return newest.get();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        Optional<Path> newest = newestInstalledBin("pg_ctl");
+        if (newest.isPresent()) {
+            return newest.get();
         }
         // On PATH: possibly a symlink (Debian's /usr/bin wrappers are not the server tools), so its real directory.
         for (String entry : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
@@ -434,6 +356,20 @@ final class PostgresServer implements AutoCloseable {
                 + "postgresql) or point -Dit.pg.bin at the directory that holds pg_ctl, initdb and psql");
     }
 
+    /** The newest /usr/lib/postgresql/N/bin (Debian's layout, one N per major version) that holds {@code tool}. */
+    static Optional<Path> newestInstalledBin(String tool) {
+        Path debian = Paths.get("/usr/lib/postgresql");
+        if (!Files.isDirectory(debian)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> versions = Files.list(debian)) {
+            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve(tool)))
+                    .max(Comparator.comparingDouble(PostgresServer::version));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** "15" or "9.6" from /usr/lib/postgresql/VERSION/bin; unknown names sort first. */
     private static double version(Path bin) {
         try {
@@ -443,51 +379,11 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** Empty when we may run the server ourselves; else runuser to postgres (or nobody). */
-    private static List<String> runAsPrefix() throws IOException, InterruptedException {
-        Object uid;
-        try {
-            uid = Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
-        } catch (IOException | UnsupportedOperationException e) {
-            uid = "root".equals(System.getProperty("user.name")) ? 0 : -1;
-        }
-        if (!Integer.valueOf(0).equals(uid)) {
-            return List.of();
-        }
-        Process id = new ProcessBuilder("id", "-u", SUPERUSER).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        boolean exists = id.waitFor(10, TimeUnit.SECONDS) && id.exitValue() == 0;
-        return List.of("runuser", "-u", exists ? SUPERUSER : "nobody", "--");
-    }
-
-    private static String randomSecret() {
-        byte[] b = new byte[24];
-        new SecureRandom().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
     private static String ident(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     private static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // left for the OS to clean up
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // a file vanished while we walked: nothing left to do
-        }
     }
 }

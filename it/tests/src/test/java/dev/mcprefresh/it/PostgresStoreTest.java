@@ -1,5 +1,18 @@
 package dev.mcprefresh.it;
 
+import static dev.mcprefresh.it.ConcurrentStores.await;
+import static dev.mcprefresh.it.ConcurrentStores.firstReadsAtOnce;
+import static dev.mcprefresh.it.ConcurrentStores.holdRow;
+import static dev.mcprefresh.it.ConcurrentStores.millisSince;
+import static dev.mcprefresh.it.ConcurrentStores.refusedAfterLockTimeout;
+import static dev.mcprefresh.it.StoreFixtures.USER;
+import static dev.mcprefresh.it.StoreFixtures.entry;
+import static dev.mcprefresh.it.StoreFixtures.newKey;
+import static dev.mcprefresh.it.StoreFixtures.openStore;
+import static dev.mcprefresh.it.StoreFixtures.put;
+import static dev.mcprefresh.it.StoreFixtures.random;
+import static dev.mcprefresh.it.StoreFixtures.setAccessToken;
+import static dev.mcprefresh.it.StoreFixtures.settings;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +35,7 @@ import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
 import dev.mcprefresh.core.store.TokenStores;
 import dev.mcprefresh.core.store.crypto.StoreKeys;
+import dev.mcprefresh.it.ConcurrentStores.RowWaiter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,36 +43,24 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,42 +80,30 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresStoreTest {
-    private static final String USER = "mcp_app";
-    private static final SecureRandom RANDOM = new SecureRandom();
-
+    private StoreFixtures fixtures;
     private PostgresServer pg;
-    private Path dir;
-    private String password;
-    private Path passwordFile;
-    private final AtomicInteger databases = new AtomicInteger();
     private String db;
+    /** A fresh key file per test. */
+    private Path key;
     private Captured captured;
 
     @BeforeAll
     void startServer() throws Exception {
-        pg = PostgresServer.start();
-        dir = Files.createTempDirectory("pg-store-it-");
-        password = "pw-" + random();
-        pg.createUser(USER, password);
-        passwordFile = privateFile("password", password + "\n");
+        fixtures = StoreFixtures.start("pg-store-it-");
+        pg = fixtures.pg();
     }
 
     @AfterAll
-    void stopServer() throws IOException {
-        if (pg != null) {
-            pg.close();
-        }
-        if (dir != null) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+    void stopServer() {
+        if (fixtures != null) {
+            fixtures.close();
         }
     }
 
     @BeforeEach
-    void freshDatabase() throws Exception {
-        db = "store_" + databases.incrementAndGet();
-        pg.createDatabase(db, USER);
+    void freshDatabaseAndKey() throws Exception {
+        db = fixtures.freshDatabase("store_");
+        key = fixtures.keyFile();
     }
 
     @AfterEach
@@ -128,33 +118,9 @@ class PostgresStoreTest {
 
     @Test
     void firstUseCreatesTheSchemaOnceEvenWhenEightStoresStartTogether() throws Exception {
-        Path key = keyFile();
         assertEquals("f", sql("select to_regclass('mcp_refresh_entries') is not null"));
 
-        int n = 8;
-        CyclicBarrier barrier = new CyclicBarrier(n);
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            List<Future<Integer>> reads = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                reads.add(pool.submit(() -> {
-                    TokenStore store = open(url(), key);
-                    barrier.await(10, TimeUnit.SECONDS);
-                    return store.read().records().size();
-                }));
-            }
-            List<String> failures = new ArrayList<>();
-            for (Future<Integer> f : reads) {
-                try {
-                    assertEquals(0, f.get(30, TimeUnit.SECONDS));
-                } catch (ExecutionException e) {
-                    failures.add(String.valueOf(e.getCause()));
-                }
-            }
-            assertEquals(List.of(), failures, "every store's first use succeeds");
-        } finally {
-            pool.shutdownNow();
-        }
+        assertEquals(List.of(), firstReadsAtOnce(8, () -> open(url(), key)), "every store's first use succeeds");
         assertEquals("t", sql("select to_regclass('mcp_refresh_entries') is not null"));
         assertEquals("t", sql("select to_regclass('mcp_refresh_entry_version') is not null"));
         assertEquals("1", sql("select count(*) from mcp_refresh_schema"), "the migration ran once");
@@ -172,7 +138,7 @@ class PostgresStoreTest {
 
     @Test
     void entriesRoundTripAndStatusNeverShowsThePassword() throws Exception {
-        Path key = keyFile();
+        String password = fixtures.password();
         String keyId = StoreKeys.read(key).currentId();
         TokenStore store = open(url(), key);
         TokenRecord alice = entry("https://mcp.example.com/mcp", "alice");
@@ -200,9 +166,8 @@ class PostgresStoreTest {
         assertFalse(store.location().contains(password));
 
         // The user in the URL: used to connect, never shown; still no password anywhere.
-        TokenStore withUser = TokenStores.open(StoreLocation.parse("postgresql://" + USER + "@127.0.0.1:" + pg.port()
-                + "/" + db), settings(Map.of("store.password.file", passwordFile.toString(),
-                "store.key.file", key.toString())), Duration.ofSeconds(5));
+        TokenStore withUser = openStore("postgresql://" + USER + "@127.0.0.1:" + pg.port() + "/" + db,
+                settings(null, fixtures.passwordFile(), key), Duration.ofSeconds(5));
         assertEquals(2, withUser.read().records().size());
         assertEquals(pg.url(db), withUser.location());
         assertFalse(withUser.location().contains(password) || withUser.protection().contains(password));
@@ -212,14 +177,9 @@ class PostgresStoreTest {
 
     @Test
     void secretsAreSealedInTheTableAndInADump() throws Exception {
-        Path key = keyFile();
         String keyId = StoreKeys.read(key).currentId();
-        TokenStore store = open(url(), key);
         TokenRecord r = entry("https://mcp.example.com/mcp", "carol");
-        store.update(c -> {
-            c.put(r);
-            return null;
-        });
+        TokenStore store = storeHolding(r);
 
         String raw = sql("select record from mcp_refresh_entries where id = '" + r.id() + "'");
         String dump = pg.pgDump(db);
@@ -242,15 +202,9 @@ class PostgresStoreTest {
 
     @Test
     void aSealedRecordCopiedToAnotherRowIsRefusedAndNothingIsWritten() throws Exception {
-        Path key = keyFile();
-        TokenStore store = open(url(), key);
         TokenRecord a = entry("https://a.example.com/mcp", "dave");
         TokenRecord b = entry("https://b.example.com/mcp", "erin");
-        store.update(c -> {
-            c.put(a);
-            c.put(b);
-            return null;
-        });
+        TokenStore store = storeHolding(a, b);
         sql("update mcp_refresh_entries set record = (select record from mcp_refresh_entries where id = '" + a.id()
                 + "') where id = '" + b.id() + "'");
         String rows = "select id || ' ' || version || ' ' || record from mcp_refresh_entries order by id";
@@ -281,13 +235,8 @@ class PostgresStoreTest {
 
     @Test
     void aRowWhoseTokenEndpointWasChangedInTheTableIsRefused() throws Exception {
-        Path key = keyFile();
-        TokenStore store = open(url(), key);
         TokenRecord a = entry("https://a.example.com/mcp", "ivan");
-        store.update(c -> {
-            c.put(a);
-            return null;
-        });
+        TokenStore store = storeHolding(a);
         // Someone with write access to the table but not the key points the entry at their own token endpoint.
         sql("update mcp_refresh_entries set record = replace(record, '" + a.tokenEndpoint()
                 + "', 'https://evil.example.net/token') where id = '" + a.id() + "'");
@@ -335,10 +284,7 @@ class PostgresStoreTest {
                 return null;
             });
         }
-        clear.update(c -> {
-            c.put(second);
-            return null;
-        });
+        put(clear, second);
         List<String> warnings = captured.lines("WARN", "in clear");
         assertEquals(1, warnings.size(), "one warning for clear storage: " + captured.all());
         String raw = sql("select record from mcp_refresh_entries where id = '" + r.id() + "'");
@@ -348,7 +294,6 @@ class PostgresStoreTest {
 
         // With encryption on, a store refuses rows in clear (anyone who can write the table could have put them
         // there) and says how to seal them; reseal (store rekey) seals every one, and then they read.
-        Path key = keyFile();
         TokenStore keyed = open(url(), key);
         StoreException refused = unreadableRow(keyed, r.id());
         assertTrue(refused.getMessage().contains("in clear") && refused.getMessage().contains("store rekey"),
@@ -385,19 +330,16 @@ class PostgresStoreTest {
         String oldKey = newKey();
         String newKey = newKey();
         String otherKey = newKey();
-        Path oldFile = privateFile("old.key", oldKey + "\n");
-        Path newFile = privateFile("new.key", newKey + "\n");
-        Path bothFile = privateFile("both.key", newKey + "\n" + oldKey + "\n");
-        Path otherFile = privateFile("other.key", otherKey + "\n");
+        Path oldFile = fixtures.privateFile("old.key", oldKey + "\n");
+        Path newFile = fixtures.privateFile("new.key", newKey + "\n");
+        Path bothFile = fixtures.privateFile("both.key", newKey + "\n" + oldKey + "\n");
+        Path otherFile = fixtures.privateFile("other.key", otherKey + "\n");
         String oldId = StoreKeys.read(oldFile).currentId();
         String newId = StoreKeys.read(newFile).currentId();
         assertEquals(List.of(newId, oldId), StoreKeys.read(bothFile).ids());
 
         TokenRecord r = entry("https://mcp.example.com/mcp", "ivy");
-        open(url(), oldFile).update(c -> {
-            c.put(r);
-            return null;
-        });
+        put(open(url(), oldFile), r);
         String rows = "select id || ' ' || version || ' ' || record from mcp_refresh_entries order by id";
         String sealedOld = sql(rows);
         assertTrue(sealedOld.contains("v1." + oldId + "."), sealedOld);
@@ -444,14 +386,9 @@ class PostgresStoreTest {
 
     @Test
     void aRowLockSerialisesOneEntryAcrossStoresAndLeavesOthersFree() throws Exception {
-        Path key = keyFile();
         TokenRecord x = entry("https://x.example.com/mcp", "kate");
         TokenRecord y = entry("https://y.example.com/mcp", "liam");
-        open(url(), key).update(c -> {
-            c.put(x);
-            c.put(y);
-            return null;
-        });
+        put(open(url(), key), x, y);
         TokenStore store1 = open(url(), key, Duration.ofSeconds(20));
         TokenStore store2 = open(url(), key, Duration.ofSeconds(20));
         store1.read();
@@ -459,71 +396,28 @@ class PostgresStoreTest {
 
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
-            CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Future<?> first = pool.submit(() -> store1.updateEntry(x.id(), c -> {
-                inside.countDown();
-                await(release);
-                c.put(c.get(x.id()).toBuilder().accessToken("from-store1").build());
-                return null;
-            }));
-            assertTrue(inside.await(10, TimeUnit.SECONDS), "store1 holds the row");
-
-            AtomicLong secondEnteredAt = new AtomicLong();
-            AtomicReference<String> secondSaw = new AtomicReference<>();
-            Future<?> second = pool.submit(() -> store2.updateEntry(x.id(), c -> {
-                secondEnteredAt.set(System.nanoTime());
-                secondSaw.set(c.get(x.id()).accessToken());
-                c.put(c.get(x.id()).toBuilder().accessToken("from-store2").build());
-                return null;
-            }));
+            Future<?> first = holdRow(pool, store1, x.id(), release, "from-store1");
+            RowWaiter second = new RowWaiter(pool, store2, x.id(), "from-store2");
 
             // Another entry is free meanwhile.
             long t0 = System.nanoTime();
-            store2.updateEntry(y.id(), c -> {
-                c.put(c.get(y.id()).toBuilder().accessToken("y-meanwhile").build());
-                return null;
-            });
+            setAccessToken(store2, y.id(), "y-meanwhile");
             long otherMillis = millisSince(t0);
             assertTrue(otherMillis < 1_000, "another entry waited " + otherMillis + " ms");
 
             Thread.sleep(1_000);
-            assertEquals(0, secondEnteredAt.get(), "store2 ran its action while store1 held the row");
-            assertFalse(second.isDone());
-
-            long releasedAt = System.nanoTime();
-            release.countDown();
-            first.get(10, TimeUnit.SECONDS);
-            second.get(10, TimeUnit.SECONDS);
-            assertTrue(secondEnteredAt.get() >= releasedAt, "store2 entered only after store1 let go");
-            assertEquals("from-store1", secondSaw.get(), "store2 read store1's committed write, not the old row");
+            second.entersAfterRelease(release, first, "from-store1");
             StoreContents after = open(url(), key).read();
             assertEquals("from-store2", after.get(x.id()).accessToken());
             assertEquals("y-meanwhile", after.get(y.id()).accessToken());
 
             // A lock held longer than the lock timeout: a clear error after about that long.
-            CountDownLatch inside2 = new CountDownLatch(1);
             CountDownLatch release2 = new CountDownLatch(1);
-            Future<?> holder = pool.submit(() -> store1.updateEntry(x.id(), c -> {
-                inside2.countDown();
-                await(release2);
-                return null;
-            }));
+            Future<?> holder = holdRow(pool, store1, x.id(), release2, null);
             try {
-                assertTrue(inside2.await(10, TimeUnit.SECONDS));
-                TokenStore impatient = open(url(), key, Duration.ofSeconds(1));
-                impatient.read();
-                AtomicBoolean ran = new AtomicBoolean();
-                long t1 = System.nanoTime();
-                StoreException timedOut = assertThrows(StoreException.class, () -> impatient.updateEntry(x.id(), c -> {
-                    ran.set(true);
-                    return null;
-                }));
-                long waited = millisSince(t1);
-                assertTrue(waited >= 900 && waited < 3_000, "gave up after " + waited + " ms");
+                StoreException timedOut = refusedAfterLockTimeout(open(url(), key, Duration.ofSeconds(1)), x.id());
                 assertTrue(timedOut.getMessage().contains("lock"), timedOut.getMessage());
-                assertFalse(timedOut instanceof StoreUnavailableException, "a held lock is not an outage");
-                assertFalse(ran.get());
             } finally {
                 release2.countDown();
                 holder.get(10, TimeUnit.SECONDS);
@@ -535,7 +429,6 @@ class PostgresStoreTest {
 
     @Test
     void twoStoresAddingTheSameNewEntryAtOnceKeepOneAndSayItOfTheOther() throws Exception {
-        Path key = keyFile();
         TokenStore store1 = open(url(), key);
         TokenStore store2 = open(url(), key);
         store1.read();
@@ -572,15 +465,9 @@ class PostgresStoreTest {
 
     @Test
     void aFailureInTheActionOrMidWriteRollsBackAndReleasesTheRow() throws Exception {
-        Path key = keyFile();
         TokenRecord a = entry("https://a.example.com/mcp", "nina");
         TokenRecord b = entry("https://b.example.com/mcp", "omar");
-        TokenStore store = open(url(), key);
-        store.update(c -> {
-            c.put(a);
-            c.put(b);
-            return null;
-        });
+        TokenStore store = storeHolding(a, b);
         String rows = "select id || ' ' || version || ' ' || record from mcp_refresh_entries order by id";
         String before = sql(rows);
 
@@ -626,13 +513,8 @@ class PostgresStoreTest {
 
     @Test
     void anOutageIsSaidOnceFailsFastAndEndsWhenTheDatabaseIsBack() throws Exception {
-        Path key = keyFile();
         TokenRecord r = entry("https://mcp.example.com/mcp", "pia");
-        TokenStore store = open(url(), key);
-        store.update(c -> {
-            c.put(r);
-            return null;
-        });
+        TokenStore store = storeHolding(r);
         captured = new Captured();
         String location = store.location();
         try {
@@ -697,7 +579,6 @@ class PostgresStoreTest {
      */
     @Test
     void aKeptConnectionKilledByAQuickRestartIsReplacedWithoutAnOutage() throws Exception {
-        Path key = keyFile();
         TokenStore store = open(url(), key);
         assertEquals(0, store.read().records().size());
         captured = new Captured();
@@ -710,13 +591,12 @@ class PostgresStoreTest {
 
     @Test
     void refusalsNameTheirCauseAndNeverThePassword() throws Exception {
-        Path key = keyFile();
+        String password = fixtures.password();
         open(url(), key).read(); // the database and user work
 
         String wrongPassword = "wrong-" + random();
-        Path wrongFile = privateFile("wrong-password", wrongPassword + "\n");
-        TokenStore wrong = TokenStores.open(StoreLocation.parse(url()), settings(Map.of("store.user", USER,
-                "store.password.file", wrongFile.toString(), "store.key.file", key.toString())), Duration.ofSeconds(5));
+        Path wrongFile = fixtures.privateFile("wrong-password", wrongPassword + "\n");
+        TokenStore wrong = openStore(url(), settings(USER, wrongFile, key), Duration.ofSeconds(5));
         StoreException refused = assertThrows(StoreException.class, wrong::read);
         assertFalse(refused instanceof StoreUnavailableException, "a refusal is not an outage: " + refused);
         assertTrue(refused.getMessage().contains("'" + USER + "'"), refused.getMessage());
@@ -735,7 +615,7 @@ class PostgresStoreTest {
                 .filter(l -> l.contains("password authentication failed for user \"" + USER + "\"")).count(),
                 "no further login attempt");
 
-        String missing = "no_such_db_" + databases.get();
+        String missing = "no_such_" + db;
         StoreException noDb = assertThrows(StoreException.class, () -> open(pg.url(missing), key).read());
         assertFalse(noDb instanceof StoreUnavailableException, noDb.toString());
         assertTrue(noDb.getMessage().contains("does not exist") && noDb.getMessage().contains(missing),
@@ -749,9 +629,8 @@ class PostgresStoreTest {
         assertTrue(nobody.getMessage().contains("unreachable") && nobody.getMessage().contains(":" + closedPort),
                 nobody.getMessage());
 
-        Path absent = dir.resolve("absent-password");
-        TokenStore noFile = TokenStores.open(StoreLocation.parse(url()), settings(Map.of("store.user", USER,
-                "store.password.file", absent.toString(), "store.key.file", key.toString())), Duration.ofSeconds(5));
+        Path absent = fixtures.dir().resolve("absent-password");
+        TokenStore noFile = openStore(url(), settings(USER, absent, key), Duration.ofSeconds(5));
         StoreException unreadable = assertThrows(StoreException.class, noFile::read);
         assertTrue(unreadable.getMessage().contains(absent.toString()), unreadable.getMessage());
 
@@ -764,13 +643,8 @@ class PostgresStoreTest {
 
     @Test
     void theDriverIsNotLeftInDriverManager() throws Exception {
-        Path key = keyFile();
         TokenRecord r = entry("https://mcp.example.com/mcp", "quinn");
-        TokenStore store = open(url(), key);
-        store.update(c -> {
-            c.put(r);
-            return null;
-        });
+        TokenStore store = storeHolding(r);
         assertEquals(1, store.read().records().size());
         java.util.logging.Logger driverLog = java.util.logging.Logger.getLogger("org.postgresql");
         assertEquals(java.util.logging.Level.OFF, driverLog.getLevel(),
@@ -787,7 +661,7 @@ class PostgresStoreTest {
         Path testClasses = Paths.get(PostgresStoreTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> cmd = List.of(ItEnv.java().toString(), "-cp",
                 ItEnv.agentJar() + java.io.File.pathSeparator + testClasses, ShadedJarProbe.class.getName(),
-                url(), USER, passwordFile.toString(), key.toString(), r.id());
+                url(), USER, fixtures.passwordFile().toString(), key.toString(), r.id());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out;
@@ -861,7 +735,6 @@ class PostgresStoreTest {
 
     @Test
     void versionAnswersFromWhatItLastLearnedAndNeverWaitsForTheDatabase() throws Exception {
-        Path key = keyFile();
         TokenStore a = open(url(), key);
         TokenStore b = open(url(), key);
 
@@ -877,10 +750,7 @@ class PostgresStoreTest {
         long learnedAt = System.nanoTime();
 
         TokenRecord x = entry("https://mcp.example.com/mcp", "ruth");
-        b.update(c -> {
-            c.put(x);
-            return null;
-        });
+        put(b, x);
         Object v2 = null;
         long changedAfter = -1;
         while (millisSince(learnedAt) < 12_000) {
@@ -896,10 +766,7 @@ class PostgresStoreTest {
         assertTrue(changedAfter >= 4_500, "version() asked the database again after " + changedAfter + " ms");
 
         // The database slow to answer (the table locked): version() still answers at once, with what it knew.
-        a.updateEntry(x.id(), c -> {
-            c.put(c.get(x.id()).toBuilder().accessToken("at-" + random()).build());
-            return null;
-        }); // its own write: the next version() asks again
+        setAccessToken(a, x.id(), "at-" + random()); // its own write: the next version() asks again
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<String> locker = pool.submit(() -> pg.sql(db, "begin; lock table mcp_refresh_entries in access"
@@ -933,10 +800,7 @@ class PostgresStoreTest {
         assertNotNull(v3, "the poll that waited on the lock never landed");
 
         // The database stopped: still at once, still the last value.
-        a.updateEntry(x.id(), c -> {
-            c.put(c.get(x.id()).toBuilder().accessToken("at-" + random()).build());
-            return null;
-        });
+        setAccessToken(a, x.id(), "at-" + random());
         try {
             pg.stop();
             for (int i = 0; i < 20; i++) {
@@ -972,55 +836,14 @@ class PostgresStoreTest {
 
     /** A store as the agent opens it: agent arguments with the short keys, nothing from the environment. */
     private TokenStore open(String url, Path keyFile, Duration lockTimeout, String... more) {
-        Map<String, String> args = new LinkedHashMap<>();
-        args.put("store.user", USER);
-        args.put("store.password.file", passwordFile.toString());
-        if (keyFile != null) {
-            args.put("store.key.file", keyFile.toString());
-        }
-        for (int i = 0; i < more.length; i += 2) {
-            args.put(more[i], more[i + 1]);
-        }
-        return TokenStores.open(StoreLocation.parse(url), settings(args), lockTimeout);
+        return openStore(url, settings(USER, fixtures.passwordFile(), keyFile, more), lockTimeout);
     }
 
-    private static Settings settings(Map<String, String> agentArgs) {
-        return Settings.resolve(agentArgs, k -> null, Map.of());
-    }
-
-    private Path keyFile() throws IOException {
-        return privateFile("key-" + random(), newKey() + "\n");
-    }
-
-    private static String newKey() {
-        byte[] k = new byte[32];
-        RANDOM.nextBytes(k);
-        return Base64.getEncoder().encodeToString(k);
-    }
-
-    /** A file only its owner can read, as a key or password file must be. */
-    private Path privateFile(String name, String content) throws IOException {
-        Path f = dir.resolve(name);
-        Files.deleteIfExists(f);
-        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(f, content);
-        return f;
-    }
-
-    private static String random() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    /** An entry with every secret set to a value found nowhere else. */
-    private static TokenRecord entry(String serverUrl, String subject) {
-        String tag = random();
-        return TokenRecord.builder(serverUrl).issuer("https://issuer.example.com").subject(subject)
-                .displayName(subject + "@example.com").tokenEndpoint("https://issuer.example.com/token")
-                .clientId("client-" + subject).clientSecret("cs-" + tag).scope("mcp offline_access")
-                .issuedAccessToken("at-" + tag).refreshToken("rt-" + tag)
-                .expiresAt(Instant.now().plusSeconds(3600).truncatedTo(ChronoUnit.SECONDS)).build();
+    /** A store with the test's key that has just written {@code records}. */
+    private TokenStore storeHolding(TokenRecord... records) {
+        TokenStore store = open(url(), key);
+        put(store, records);
+        return store;
     }
 
     private static void assertNoSecret(String message, TokenRecord... records) {
@@ -1029,21 +852,6 @@ class PostgresStoreTest {
                 assertFalse(message.contains(secret), "a secret in the message: " + message);
             }
         }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("never released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long millisSince(long nanos) {
-        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     /** The clear-storage warning is said once per JVM: forget that it was, so this test sees its own. */

@@ -6,11 +6,8 @@ import dev.mcprefresh.core.json.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -60,27 +57,10 @@ final class RecordingTokenEndpoint implements AutoCloseable {
                 }
             }
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Content-Type", ex.getRequestHeaders().getFirst("Content-Type"));
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth != null) {
-            b.header("Authorization", auth);
-        }
-        int status;
-        byte[] reply;
-        try {
-            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            status = r.statusCode();
-            reply = r.body();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            status = 502;
-            reply = new byte[0];
-        }
-        if (status == 200) {
+        TokenRelay.Answer answer = TokenRelay.forward(http, target, ex, body);
+        if (answer.status() == 200) {
             try {
-                Map<String, Object> json = Json.parseObject(reply);
+                Map<String, Object> json = Json.parseObject(answer.body());
                 for (String field : List.of("access_token", "refresh_token", "id_token")) {
                     if (json.get(field) instanceof String) {
                         tokens.add((String) json.get(field));
@@ -93,12 +73,7 @@ final class RecordingTokenEndpoint implements AutoCloseable {
                 // relayed as it is
             }
         }
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, reply.length == 0 ? -1 : reply.length);
-        if (reply.length > 0) {
-            ex.getResponseBody().write(reply);
-        }
-        ex.close();
+        TokenRelay.reply(ex, answer);
     }
 
     @Override

@@ -203,9 +203,10 @@ public final class PostgresTokenStore implements TokenStore {
             boolean committed = false;
             try {
                 try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL lock_timeout = '" + Math.max(1, config.lockTimeout.toMillis()) + "ms'");
-                    s.execute("SET LOCAL idle_in_transaction_session_timeout = '"
-                            + config.idleInTransaction.toMillis() + "ms'");
+                    // One round trip: the driver sends both in one exchange.
+                    s.execute("SET LOCAL lock_timeout = '" + Math.max(1, config.lockTimeout.toMillis()) + "ms';"
+                            + " SET LOCAL idle_in_transaction_session_timeout = '" + config.idleInTransaction.toMillis()
+                            + "ms'");
                 }
                 Map<String, Long> versions = new HashMap<>();
                 List<TokenRecord> list = new ArrayList<>();
