@@ -165,6 +165,7 @@ final class Agent {
                         try {
                             r = CredentialsRegistry.fromSettings(settings);
                             registry = r;
+                            drainAtExit(r);
                         } catch (RuntimeException e) {
                             failed = true;
                             Log.error("the settings cannot be used (" + e.getMessage() + "); MCP transports are left"
@@ -174,6 +175,15 @@ final class Agent {
                 }
             }
             return r;
+        }
+
+        /** A refresh under way when the JVM ends stores its answer first (see drainBeforeExit). */
+        private static void drainAtExit(CredentialsRegistry r) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(r::drainBeforeExit, "mcp-refresh-exit"));
+            } catch (IllegalStateException | SecurityException e) {
+                // the JVM is already ending, or the app forbids hooks: nothing to wait for, or no way to
+            }
         }
     }
 }

@@ -180,6 +180,11 @@ public final class Credentials {
         return refresh(current, RefreshReason.KEEP_ALIVE);
     }
 
+    /** The JVM is ending: a rotation the store has not taken gets one last try. True when none is left unsaved. */
+    boolean writeBackBeforeExit() {
+        return storeRefresh.writeBack();
+    }
+
     /** What happened so far, for operators (no token in any of it). */
     RefreshReport report() {
         return report;

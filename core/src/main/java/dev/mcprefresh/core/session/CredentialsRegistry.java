@@ -47,6 +47,8 @@ public final class CredentialsRegistry {
     private final Set<String> said = ConcurrentHashMap.newKeySet();
     private volatile Snapshot snapshot;
     private volatile long nextStoreCheckMillis;
+    /** How long the JVM's exit waits for a refresh under way: a token request's timeout, and time to store the answer. */
+    private volatile Duration exitWait = Duration.ofSeconds(12);
     /** A read of a remote store is under way on the executor. */
     private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -83,6 +85,7 @@ public final class CredentialsRegistry {
                 TokenStores.open(settings.storeLocation(), settings, lockTimeout),
                 new TokenEndpointClient(new OAuthHttp(httpTimeout, insecure), clock), skew, clock, strict, keepAlive);
         registry.jmxMode = settings.jmxMode(Log::warn);
+        registry.exitWait = httpTimeout.plusSeconds(2);
         return registry;
     }
 
@@ -295,6 +298,40 @@ public final class CredentialsRegistry {
     /** Says a line once per key for the life of the JVM. */
     boolean sayOnce(String key) {
         return said.add(key);
+    }
+
+    /**
+     * The JVM is ending (a shutdown hook calls this): no refresh starts any more, and one under way may finish. With
+     * refresh-token rotation the server spends the stored refresh token as it answers, so a JVM that ended between
+     * that answer and the store write would leave a spent token behind: the next refresh, by any process, would trip
+     * reuse detection and revoke the grant. Rotations the store could not take get one last try. Returns at once when
+     * nothing is under way; waits at most a token request's timeout plus 2 s.
+     */
+    public void drainBeforeExit() {
+        executor.shutdown(); // the refresh path meets a rejected task and sends with the token it has
+        long started = System.nanoTime();
+        boolean finished;
+        try {
+            finished = executor.awaitTermination(exitWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
+        }
+        long waitedMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (!finished) {
+            Log.warn("the JVM ends while a token refresh is still under way after " + waitedMillis + " ms; if the"
+                    + " authorization server rotated the refresh token, the store keeps the spent one and the next"
+                    + " refresh needs a new login");
+        } else if (waitedMillis > 0) {
+            Log.debug("the JVM's exit waited " + waitedMillis + " ms for the agent's work under way");
+        }
+        for (Credentials c : byEntry.values()) {
+            if (!c.writeBackBeforeExit()) {
+                Log.warn("the JVM ends with a rotated token for " + LoggedUrl.of(c.record().serverUrl())
+                        + " the store could not take; the store keeps the spent one and the next refresh needs a"
+                        + " new login");
+            }
+        }
     }
 
     /** One read of the store: its file version and its entries. */

@@ -11,10 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback relay in front of the real token endpoint that the test can take down: answering 503, or not
- * listening at all, then relaying again. It counts the token requests that reach it in each state.
+ * listening at all, then relaying again; or slow: the server has answered (and rotated the refresh token), the answer
+ * reaches the client {@link #LATE_MILLIS} later. It counts the token requests that reach it in each state.
  */
 final class FlakyTokenEndpoint implements AutoCloseable {
-    enum State { UP, ANSWERS_503, REFUSES_CONNECTIONS }
+    enum State { UP, ANSWERS_503, REFUSES_CONNECTIONS, ANSWERS_LATE }
+
+    static final long LATE_MILLIS = 1000;
 
     private final String target;
     private final int port;
@@ -23,6 +26,8 @@ final class FlakyTokenEndpoint implements AutoCloseable {
     private HttpServer server;
     final AtomicInteger relayed = new AtomicInteger();
     final AtomicInteger answered503 = new AtomicInteger();
+    /** Answers the server gave that the relay holds back (ANSWERS_LATE) before passing them on. */
+    final AtomicInteger heldBack = new AtomicInteger();
 
     FlakyTokenEndpoint(String tokenEndpoint) throws IOException {
         this.target = tokenEndpoint;
@@ -60,6 +65,14 @@ final class FlakyTokenEndpoint implements AutoCloseable {
         } else {
             relayed.incrementAndGet();
             answer = TokenRelay.forward(http, target, ex, body);
+            if (state == State.ANSWERS_LATE) {
+                heldBack.incrementAndGet();
+                try {
+                    Thread.sleep(LATE_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         TokenRelay.reply(ex, answer);
     }

@@ -100,6 +100,12 @@ final class ForkedProcess implements AutoCloseable {
         return name;
     }
 
+    /** SIGTERM (as a container stop sends): true when the process ended by itself within {@code wait}. */
+    boolean terminate(java.time.Duration wait) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** SIGKILL: no shutdown hook, no finally block runs in the child. */
     void killHard() throws InterruptedException {
         process.destroyForcibly();

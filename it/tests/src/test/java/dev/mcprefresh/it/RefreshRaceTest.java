@@ -278,6 +278,50 @@ class RefreshRaceTest {
         }
     }
 
+    /**
+     * An app stopped (SIGTERM, as a container stop or a rolling deploy sends) while its refresh is on the wire: the
+     * server has rotated the refresh token, its answer is still on the way. The JVM must not end before that answer
+     * is stored, or the store keeps a spent refresh token and the next refresh (another process, or this app
+     * restarted) trips reuse detection, which revokes the grant.
+     */
+    @Test
+    void anAppStoppedMidRefreshStoresTheRotatedTokenBeforeItEnds() throws Exception {
+        AuthorizationServer.Tokens tokens = as.login("app");
+        try (FlakyTokenEndpoint endpoint = new FlakyTokenEndpoint(as.issuer + "/token")) {
+            Path store = seededStore("stopped", tokens, endpoint.url());
+            Path dir = work.resolve("stopped");
+            long reuseBefore = as.refreshTokenReuse();
+            try (ClientRun run = ClientRun.start("2.1", "streamable-requestBuilder", server.baseUrl,
+                    tokens.accessToken(), store, 60, 500, dir)) {
+                run.process.awaitLine(l -> l.equals("CALL 1 OK"), Duration.ofSeconds(60));
+                endpoint.set(FlakyTokenEndpoint.State.ANSWERS_LATE);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (endpoint.heldBack.get() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertTrue(endpoint.heldBack.get() > 0, "a refresh of the app reached the server:\n"
+                        + run.output());
+                // The store is written only once the answer is in: it still holds the refresh token the server just
+                // spent.
+                String spent = new FileTokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl)
+                        .refreshToken();
+                long stoppedAt = System.nanoTime();
+                assertTrue(run.process.terminate(Duration.ofSeconds(20)), "the app ended after SIGTERM");
+                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
+                System.out.printf("FIGURES stopped mid-refresh: the JVM ended %d ms after SIGTERM (the answer was"
+                        + " %d ms late)%n", tookMillis, FlakyTokenEndpoint.LATE_MILLIS);
+                String stored = new FileTokenStore(store, Duration.ofSeconds(5)).read().soleEntry(server.mcpUrl)
+                        .refreshToken();
+                assertTrue(!stored.equals(spent), "the rotated refresh token was stored before the JVM"
+                        + " ended; the store still holds the one the server spent:\n" + run.output());
+            }
+            endpoint.set(FlakyTokenEndpoint.State.UP);
+            AgentCli.Result refresh = AgentCli.run(dir, "refresh", server.mcpUrl, "--store", store.toString());
+            assertEquals(0, refresh.exitCode(), "the grant lives on:\n" + refresh.output());
+            assertEquals(reuseBefore, as.refreshTokenReuse(), "no refresh token was presented twice");
+        }
+    }
+
     @Test
     void aRevokedGrantIsMarkedOnceAndNoProcessLoops() throws Exception {
         AuthorizationServer.Tokens tokens = as.login("app");
