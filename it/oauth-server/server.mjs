@@ -27,9 +27,25 @@
 // A client with x_refresh_expires_in true gets `refresh_expires_in` (the issued refresh token's remaining life in
 // seconds) in every successful token response that carries a refresh token, as Keycloak sends it.
 //
-// GET /test/stats: { token: {<grant_type>: successes}, tokenErrors: {"<grant_type>:<error>": failures},
-//                    refreshReuse: <rotated refresh tokens presented again>,
-//                    refreshTimes: {<client_id>: [epoch millis of each successful refresh_token grant, in order]} }
+// Service accounts: the client_credentials grant is on, for clients whose grant_types include "client_credentials",
+// authenticated by client_secret_basic / client_secret_post (oidc-provider accepts either for a client registered
+// with one of them) or by private_key_jwt (RFC 7523: the client's "jwks" holds its public keys; RS256, PS256 and
+// ES256 assertions are accepted, oidc-provider's default clientAuthSigningAlgValues; the assertion's aud may be the
+// token endpoint URL or the issuer; iss and sub must be the client_id, exp and a never-reused jti are required).
+// A client_credentials token asked for with `resource` is bound to it like any other (see resourceIndicators), with
+// the client's x_access_token_ttl, and gets the scope mcp even when the request names no scope (a default client
+// scope, as Keycloak grants one); without `resource` it is an opaque token for no resource server. Such a token has
+// no subject: introspection answers active with client_id, aud and scope but no sub. No refresh token is issued.
+//
+// GET /test/stats: { token: {<grant_type>: successes}, tokenErrors: {"<grant_type>:<error>": failures, including
+//                    client authentication failures such as "client_credentials:invalid_client" and
+//                    "<grant_type>:server_error"}, refreshReuse: <rotated refresh tokens presented again>,
+//                    refreshTimes: {<client_id>: [epoch millis of each successful refresh_token grant, in order]},
+//                    ccTimes: {<client_id>: [epoch millis of each successful client_credentials grant, in order]},
+//                    registrations: [{client_id, application_type, grant_types, token_endpoint_auth_method}: each
+//                                    successful dynamic registration (RFC 7591) as registered, oldest first; the
+//                                    provider's defaults fill what the request left out (application_type "web",
+//                                    grant_types ["authorization_code"])] }
 // POST /test/destroy-access-token (body: the token): destroys one access token, leaving its grant alive.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -39,7 +55,7 @@ const port = Number(process.argv[2]);
 const config = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
 const issuer = `http://127.0.0.1:${port}`;
 
-const stats = { token: {}, tokenErrors: {}, refreshReuse: 0, refreshTimes: {} };
+const stats = { token: {}, tokenErrors: {}, refreshReuse: 0, refreshTimes: {}, ccTimes: {}, registrations: [] };
 const bump = (map, key) => { map[key] = (map[key] || 0) + 1; };
 
 const refreshTtl = (client) => (client && client.x_refresh_token_ttl) || 3600;
@@ -64,14 +80,19 @@ const provider = new Provider(issuer, {
     revocation: { enabled: true },
     registration: { enabled: true },
     deviceFlow: { enabled: true },
+    clientCredentials: { enabled: true },
     // RFC 8707, as the MCP authorization spec requires: a token asked for with `resource` is bound to that MCP
     // server, with the client's short test lifetime. Opaque (introspectable) unless the client says
     // x_access_token_format "jwt": then an RFC 9068 JWT signed with the provider's keys, carrying iss, sub and aud,
     // which the provider cannot introspect (it does not store JWT access tokens) and resource servers verify locally.
     resourceIndicators: {
       enabled: true,
-      getResourceServerInfo: async (_ctx, resource, client) => {
+      getResourceServerInfo: async (ctx, resource, client) => {
         if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(resource)) throw new errors.InvalidTarget();
+        // A service account's request without a scope gets the resource's scope: the client_credentials handler
+        // reads the requested scope right after resolving the resource (oidc-provider 9.13.3).
+        const params = ctx && ctx.oidc && ctx.oidc.params;
+        if (params && params.grant_type === 'client_credentials' && !params.scope) params.scope = 'mcp';
         return {
           scope: 'mcp',
           audience: resource,
@@ -83,6 +104,7 @@ const provider = new Provider(issuer, {
   },
   ttl: {
     AccessToken: (_ctx, _token, client) => (client && client.x_access_token_ttl) || config.accessTokenTtl || 2,
+    ClientCredentials: (_ctx, _token, client) => (client && client.x_access_token_ttl) || config.accessTokenTtl || 2,
     // A number per client, never the rotated token's remaining life: each rotation restarts the idle window.
     RefreshToken: (_ctx, token, client) => refreshTokenTtl(token, client),
     AuthorizationCode: 60,
@@ -105,11 +127,29 @@ provider.on('grant.success', (ctx) => {
   if (ctx.oidc.params.grant_type === 'refresh_token' && ctx.oidc.client) {
     (stats.refreshTimes[ctx.oidc.client.clientId] ||= []).push(Date.now());
   }
+  if (ctx.oidc.params.grant_type === 'client_credentials' && ctx.oidc.client) {
+    (stats.ccTimes[ctx.oidc.client.clientId] ||= []).push(Date.now());
+  }
 });
 
+// What each dynamic registration registered (the client's metadata after the provider's defaults), for the tests of
+// what login asks for.
+provider.on('registration_create.success', (_ctx, client) => {
+  const m = client.metadata();
+  stats.registrations.push({ client_id: m.client_id, application_type: m.application_type,
+    grant_types: m.grant_types, token_endpoint_auth_method: m.token_endpoint_auth_method });
+});
+
+// The token endpoint's error handler emits grant.error for every error it answers, client authentication failures
+// (401 invalid_client) included: the request's parameters, grant_type among them, are read before the client is
+// authenticated. An unexpected failure (500) is emitted as server_error instead, counted here for the token endpoint.
 provider.on('grant.error', (ctx, err) => {
   bump(stats.tokenErrors, `${ctx.oidc.params && ctx.oidc.params.grant_type}:${err.error}`);
   if (err.error === 'invalid_grant' && /already used|consumed|reuse/i.test(String(err.error_detail))) stats.refreshReuse += 1;
+});
+
+provider.on('server_error', (ctx) => {
+  if (ctx.path === '/token') bump(stats.tokenErrors, `${ctx.oidc && ctx.oidc.params && ctx.oidc.params.grant_type}:server_error`);
 });
 
 // Keycloak's refresh_expires_in, for the clients that ask for it: added to the provider's own token response.

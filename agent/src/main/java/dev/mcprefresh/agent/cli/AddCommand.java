@@ -18,21 +18,35 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
-/** {@code add}: store a server's client and refresh token, found or given token endpoint, verified by one refresh. */
+/**
+ * {@code add}: store a server's client and refresh token, or a service account's client (client credentials), with a
+ * found or given token endpoint, verified by one token request.
+ */
 final class AddCommand {
     private static final String HELP = String.join("\n",
             "usage: java -jar mcp-refresh.jar add <mcp-url> --client-id ID --refresh-token-file F [options]",
+            "       java -jar mcp-refresh.jar add <mcp-url> --grant client_credentials --client-id ID",
+            "                                         (--client-secret-file F | --private-key-file KEY.pem) [options]",
             "",
             "Seeds the token store with a refresh token you already have, so the agent can keep the MCP server's",
             "access token fresh. The token endpoint is discovered from the MCP URL (RFC 9728, RFC 8414, OpenID",
             "discovery) unless --token-endpoint is given. Unless --no-verify, one refresh is made right away to check",
             "the refresh token; if the server rotates refresh tokens, the new one is stored and the file's is used up.",
+            "With --grant client_credentials (a service account) there is no refresh token: the agent mints a new",
+            "token with the client's secret or private key before expiry and on 401, once for all processes sharing",
+            "the store; the resource defaults to the server's (RFC 9728), else the MCP URL.",
             "",
+            "  --grant G                   refresh_token (default) | client_credentials",
             "  --client-id ID              the OAuth client the refresh token was issued to",
             "  --refresh-token-file F      file holding the refresh token (kept off the command line on purpose)",
             "  --client-secret-file F      file holding the client secret, for confidential clients",
-            "  --auth-method M             none | client_secret_basic | client_secret_post",
-            "                              (default: client_secret_basic with a secret, none without)",
+            "  --private-key-file KEY.pem  the client's private key (PKCS#8 PEM, mode 0600): private_key_jwt (RFC 7523);",
+            "                              the store keeps the file's path, never the key",
+            "  --key-id KID                the key's kid at the authorization server",
+            "  --signing-alg A             RS256 | PS256 | ES256 (default: RS256 for RSA keys, ES256 for EC keys)",
+            "  --assertion-audience URL    the assertion's aud (default: the token endpoint; some servers want the issuer)",
+            "  --auth-method M             none | client_secret_basic | client_secret_post | private_key_jwt",
+            "                              (default: by the credentials given; none without)",
             "  --token-endpoint URL        skip discovery",
             "  --resource URI              RFC 8707 resource sent with every refresh (as at login)",
             "  --scope S                   the granted scope, for the record",
@@ -52,22 +66,36 @@ final class AddCommand {
     }
 
     int run(String[] argv) {
-        Args a = Args.parse(argv, 1, Set.of("client-id", "refresh-token-file", "client-secret-file", "auth-method",
-                "token-endpoint", "resource", "scope", "refresh-idle", "store"), Set.of("no-verify", "replace-corrupt-store", "help"));
+        Set<String> valued = new java.util.HashSet<>(Set.of("client-id", "refresh-token-file", "grant",
+                "token-endpoint", "resource", "scope", "refresh-idle", "store"));
+        valued.addAll(ClientAuthArgs.OPTIONS);
+        Args a = Args.parse(argv, 1, valued, Set.of("no-verify", "replace-corrupt-store", "help"));
         if (a.has("help")) {
             out.println(HELP);
             return 0;
         }
         URI url = CliInputs.httpUrl(a.single("<mcp-url>"), "<mcp-url>");
-        String clientId = required(a, "client-id");
-        String refreshToken = CliInputs.readSecret(required(a, "refresh-token-file"), "refresh token");
-        String secret = a.has("client-secret-file") ? CliInputs.readSecret(a.get("client-secret-file"), "client secret") : null;
-        String method = a.get("auth-method");
-        if (method != null && !Set.of(TokenRecord.AUTH_NONE, TokenRecord.AUTH_BASIC, TokenRecord.AUTH_POST).contains(method)) {
-            throw new Args.UsageException("--auth-method must be none, client_secret_basic or client_secret_post");
+        String grant = a.has("grant") ? a.get("grant") : TokenRecord.GRANT_REFRESH_TOKEN;
+        if (!Set.of(TokenRecord.GRANT_REFRESH_TOKEN, TokenRecord.GRANT_CLIENT_CREDENTIALS).contains(grant)) {
+            throw new Args.UsageException("--grant must be refresh_token or client_credentials");
         }
-        if (method != null && !method.equals(TokenRecord.AUTH_NONE) && secret == null) {
-            throw new Args.UsageException("--auth-method " + method + " needs --client-secret-file");
+        boolean service = grant.equals(TokenRecord.GRANT_CLIENT_CREDENTIALS);
+        String clientId = required(a, "client-id");
+        ClientAuthArgs auth = ClientAuthArgs.parse(a);
+        String refreshToken = null;
+        if (service) {
+            for (String refreshOnly : new String[] {"refresh-token-file", "refresh-idle"}) {
+                if (a.has(refreshOnly)) {
+                    throw new Args.UsageException("--" + refreshOnly + " does not apply to --grant client_credentials"
+                            + " (no refresh token: the token is minted again)");
+                }
+            }
+            if (!auth.confidential()) {
+                throw new Args.UsageException("--grant client_credentials needs the client's credentials:"
+                        + " --client-secret-file or --private-key-file");
+            }
+        } else {
+            refreshToken = CliInputs.readSecret(required(a, "refresh-token-file"), "refresh token");
         }
         Long refreshIdle = refreshIdle(a);
         Settings settings = Settings.load(null);
@@ -76,12 +104,16 @@ final class AddCommand {
         String tokenEndpoint = a.get("token-endpoint");
         String issuer = null;
         String introspection = null;
+        String resource = a.get("resource");
         if (tokenEndpoint == null) {
             try {
                 AuthorizationServerMetadata meta = new Discovery(http).discover(url);
                 tokenEndpoint = meta.tokenEndpoint();
                 issuer = meta.issuer();
                 introspection = meta.introspectionEndpoint();
+                if (service && resource == null) {
+                    resource = meta.resource(); // a minted token is bound to its MCP server, as at a login
+                }
                 out.println("token endpoint: " + tokenEndpoint + " (from " + meta.foundAt() + ")");
             } catch (DiscoveryException e) {
                 err.println("mcp-refresh add: " + e.getMessage());
@@ -90,15 +122,18 @@ final class AddCommand {
         } else {
             CliInputs.httpUrl(tokenEndpoint, "--token-endpoint");
         }
-        TokenRecord record = TokenRecord.builder(url.toString()).issuer(issuer).tokenEndpoint(tokenEndpoint)
-                .clientId(clientId).clientSecret(secret).authMethod(method).resource(a.get("resource"))
+        if (service && resource == null) {
+            resource = url.toString();
+        }
+        TokenRecord record = auth.applyTo(TokenRecord.builder(url.toString()).issuer(issuer).tokenEndpoint(tokenEndpoint)
+                .clientId(clientId)).grantType(grant).resource(resource)
                 .scope(a.get("scope")).refreshIdleSeconds(refreshIdle)
                 .refreshToken(refreshToken).updatedAt(Instant.now()).build();
 
-        TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC());
+        TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC(), err::println);
         // Whose grant: asked before the check refresh, which may rotate the file's refresh token: from then on
         // nothing may stand between the answer and the store.
-        record = StoredEntries.withIdentity(record, introspection, tokens);
+        record = service ? record : StoredEntries.withIdentity(record, introspection, tokens);
         TokenStore store = Cli.store(a, settings);
         if (a.has("replace-corrupt-store")) {
             String backup = store.setAsideIfCorrupt();
@@ -113,16 +148,20 @@ final class AddCommand {
                 Instant at = Instant.now();
                 TokenResponse r = tokens.refresh(record);
                 record = r.applyTo(record, at);
-                out.println("verified: the token endpoint issued an access token"
+                out.println("verified: the token endpoint " + (service ? "minted" : "issued") + " an access token"
                         + (r.expiresAt() != null ? " valid for " + Duration.between(at, r.expiresAt()).toSeconds() + " s"
                                 : " with no stated expiry")
                         + (r.refreshToken() != null ? "; it rotated the refresh token (the new one is stored)" : ""));
             } catch (TokenEndpointException e) {
-                err.println("mcp-refresh add: the refresh token did not work: " + e.getMessage()
+                err.println("mcp-refresh add: " + (service ? "the client credentials did not work: "
+                        : "the refresh token did not work: ") + e.getMessage()
                         + (e.needsLogin() || e.configurationError() ? "; nothing was stored"
                                 : "; nothing was stored (use --no-verify to store it anyway)"));
                 return 1;
             }
+        }
+        if (service) {
+            record = record.toBuilder().identity(StoredEntries.serviceIdentity(record)).build();
         }
         TokenRecord stored = StoredEntries.save(store, record, out::println);
         out.println("stored credentials for " + url + " as " + StoredEntries.describe(stored.identity()) + " in "

@@ -2,6 +2,10 @@ package dev.mcprefresh.agent.cli;
 
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.doctor.Finding;
+import dev.mcprefresh.core.doctor.Finding.Level;
+import dev.mcprefresh.core.doctor.ServerChecks;
+import dev.mcprefresh.core.doctor.StoredChecks;
 import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
 import dev.mcprefresh.core.oauth.Discovery;
@@ -45,12 +49,6 @@ final class DoctorCommand {
             "session maximum (a fixed end) and stores what it learned for the agent, detects refresh token rotation, and",
             "checks that the MCP server accepts the new token. Exit 0 when refresh will work, 1 when it will not, 2 for a bad command line.");
 
-    enum Level { OK, WARN, FAIL }
-
-    /** One line of the report. {@code fix} is null when there is nothing to do. */
-    record Finding(String check, Level level, String detail, String fix) {
-    }
-
     private final PrintStream out;
     private final List<Finding> findings = new ArrayList<>();
 
@@ -75,22 +73,28 @@ final class DoctorCommand {
                     + " at /.well-known/oauth-protected-resource naming the authorization server, and RFC 8414"
                     + " metadata at the authorization server");
         }
-        if (meta != null) {
-            checkServer(meta);
-        }
         TokenStore store = Cli.store(a, settings);
         TokenRecord record = null;
+        Finding unreadable = null;
         try {
             record = StoredEntries.pick(store.read(), url.toString(), a.get("identity"), "doctor");
-            checkStored(record);
+        } catch (StoreException e) {
+            unreadable = new Finding("stored credential", Level.FAIL, e.getMessage(),
+                    "fix or move the store file, then log in again");
+        }
+        if (meta != null) {
+            findings.addAll(ServerChecks.of(meta, record)); // what the stored entry needs decides some levels
+        }
+        if (unreadable != null) {
+            findings.add(unreadable);
+        } else {
+            findings.addAll(StoredChecks.of(record, Instant.now()));
             if (!a.has("live")) {
                 new IdleChecks(findings::add).fromStore(record);
             }
-        } catch (StoreException e) {
-            add("stored credential", Level.FAIL, e.getMessage(), "fix or move the store file, then log in again");
         }
         if (a.has("live")) {
-            if (record == null || record.refreshToken() == null) {
+            if (record == null || record.refreshToken() == null && !record.clientCredentials()) {
                 add("live refresh", Level.FAIL, "no stored refresh token to try",
                         "java -jar mcp-refresh.jar login " + url);
             } else {
@@ -104,63 +108,6 @@ final class DoctorCommand {
             print(url, works);
         }
         return works ? 0 : 1;
-    }
-
-    private void checkServer(AuthorizationServerMetadata meta) {
-        add("protected resource metadata (RFC 9728)", meta.resourceMetadataAt() != null ? Level.OK : Level.WARN,
-                meta.resourceMetadataAt() != null ? "found at " + meta.resourceMetadataAt()
-                        : "none; the MCP server's origin was taken as the authorization server",
-                meta.resourceMetadataAt() != null ? null
-                        : "serve /.well-known/oauth-protected-resource (MCP 2025-06-18 and later require it)");
-        add("authorization server metadata", Level.OK, meta.issuer() + " (found at " + meta.foundAt() + ")", null);
-        boolean offline = meta.scopesSupported().contains("offline_access");
-        add("offline_access scope", offline ? Level.OK : Level.WARN,
-                offline ? "advertised in scopes_supported; login asks for it"
-                        : "not in scopes_supported; many servers issue refresh tokens only with offline_access",
-                offline ? null : "on the authorization server, enable the offline_access scope for MCP clients");
-        List<String> grants = meta.grantTypesSupported();
-        boolean refreshGrant = meta.advertisesRefreshTokenGrant();
-        add("refresh_token grant", refreshGrant ? Level.OK : grants.isEmpty() ? Level.WARN : Level.FAIL,
-                refreshGrant ? "in grant_types_supported"
-                        : grants.isEmpty() ? "grant_types_supported is not published; whether refresh works is unknown"
-                        : "grant_types_supported is " + grants + ": no refresh_token",
-                refreshGrant ? null : "on the authorization server, allow the refresh_token grant for MCP clients");
-        boolean s256 = meta.codeChallengeMethodsSupported().contains("S256");
-        add("PKCE S256", s256 ? Level.OK : Level.FAIL,
-                s256 ? "in code_challenge_methods_supported"
-                        : "code_challenge_methods_supported is " + meta.codeChallengeMethodsSupported(),
-                s256 ? null : "publish code_challenge_methods_supported with S256; login refuses servers without it");
-        add("dynamic client registration", meta.registrationEndpoint() != null ? Level.OK : Level.WARN,
-                meta.registrationEndpoint() != null ? "offered at " + meta.registrationEndpoint() : "not offered",
-                meta.registrationEndpoint() != null ? null
-                        : "register a client for mcp-refresh by hand and pass --client-id to login");
-        add("device authorization grant", meta.deviceAuthorizationEndpoint() != null ? Level.OK : Level.WARN,
-                meta.deviceAuthorizationEndpoint() != null ? "offered (login --device works on headless machines)"
-                        : "not offered; login needs a browser on this machine or a copied URL", null);
-        add("token revocation", meta.revocationEndpoint() != null ? Level.OK : Level.WARN,
-                meta.revocationEndpoint() != null ? "offered (logout revokes the refresh token)"
-                        : "not offered; logout can only forget the tokens", null);
-    }
-
-    private void checkStored(TokenRecord r) {
-        if (r == null) {
-            add("stored credential", Level.WARN, "none for this URL",
-                    "java -jar mcp-refresh.jar login <mcp-url> (or add, with a refresh token you have)");
-            return;
-        }
-        if (r.needsLogin()) {
-            add("stored credential", Level.FAIL, "marked as needing a new login: " + r.needsLoginReason(),
-                    "java -jar mcp-refresh.jar login " + r.serverUrl());
-        } else if (r.refreshToken() == null) {
-            add("stored credential", Level.FAIL, "no refresh token: the access token cannot be renewed",
-                    "make the server issue refresh tokens (offline_access, refresh_token grant), then log in again");
-        } else if (r.refreshExpiresAt() != null && r.refreshExpiresAt().isBefore(Instant.now())) {
-            add("stored credential", Level.FAIL, "the refresh token expired at " + r.refreshExpiresAt(),
-                    "log in again; on the server, give refresh tokens a life of days, not minutes");
-        } else {
-            add("stored credential", Level.OK, "client " + r.clientId() + ", refresh token present"
-                    + (r.refreshExpiresAt() != null ? " until " + r.refreshExpiresAt() : ""), null);
-        }
     }
 
     /** One real refresh, exactly as the agent does it, then the new token against the MCP server. */
@@ -179,13 +126,20 @@ final class DoctorCommand {
             if (!refreshed || after.needsLogin()) {
                 add("live refresh", Level.FAIL, after.needsLogin() ? "the authorization server rejected the refresh: "
                         + after.needsLoginReason() : "no new token (see the log line above)",
-                        "java -jar mcp-refresh.jar login " + url);
+                        after.clientCredentials() ? "check the client's credentials, then java -jar mcp-refresh.jar"
+                                + " add " + url + " --grant client_credentials ..."
+                                : "java -jar mcp-refresh.jar login " + url);
                 return;
             }
             long life = after.expiresAt() == null || after.updatedAt() == null ? -1
                     : Duration.between(after.updatedAt(), after.expiresAt()).toSeconds();
-            add("live refresh", Level.OK, "a new access token was issued and stored"
-                    + (life >= 0 ? "; it lives about " + life + " s" : "; its lifetime was not stated"), null);
+            add("live refresh", Level.OK, "a new access token was " + (after.clientCredentials() ? "minted" : "issued")
+                    + " and stored" + (life >= 0 ? "; it lives about " + life + " s" : "; its lifetime was not stated"),
+                    null);
+            if (after.clientCredentials()) {
+                checkAccepted(url, after); // no refresh token: nothing rotates, nothing idles out
+                return;
+            }
             boolean rotated = after.refreshToken() != null && !after.refreshToken().equals(before.refreshToken());
             add("refresh token rotation", Level.OK, rotated
                     ? "the server rotates refresh tokens (mcp-refresh stores each new one before using it)"

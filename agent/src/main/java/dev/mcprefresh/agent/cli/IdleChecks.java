@@ -1,7 +1,7 @@
 package dev.mcprefresh.agent.cli;
 
-import dev.mcprefresh.agent.cli.DoctorCommand.Finding;
-import dev.mcprefresh.agent.cli.DoctorCommand.Level;
+import dev.mcprefresh.core.doctor.Finding;
+import dev.mcprefresh.core.doctor.Finding.Level;
 import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
 import dev.mcprefresh.core.oauth.JwtExpiry;
 import dev.mcprefresh.core.oauth.TokenEndpointClient;

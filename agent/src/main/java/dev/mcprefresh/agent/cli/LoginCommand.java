@@ -2,9 +2,12 @@ package dev.mcprefresh.agent.cli;
 
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
+import dev.mcprefresh.core.login.AuthorizationCodeFlow;
+import dev.mcprefresh.core.login.ClientMetadataDocument;
 import dev.mcprefresh.core.login.ClientRegistration;
 import dev.mcprefresh.core.login.DeviceAuthorization;
 import dev.mcprefresh.core.login.LoginException;
+import dev.mcprefresh.core.login.LoginScope;
 import dev.mcprefresh.core.login.LoopbackRedirect;
 import dev.mcprefresh.core.login.Pkce;
 import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
@@ -21,9 +24,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,14 +36,19 @@ final class LoginCommand {
             "usage: java -jar mcp-refresh.jar login <mcp-url> [options]",
             "",
             "Logs in to the MCP server's authorization server and stores the tokens for the agent. The authorization",
-            "server is found from the MCP URL (the 401's resource_metadata hint, RFC 9728, RFC 8414, OpenID). Without",
-            "--client-id, a client is registered dynamically (RFC 7591). offline_access is asked for when the server",
+            "server is found from the MCP URL (the 401's resource_metadata hint, RFC 9728, RFC 8414, OpenID). The client:",
+            "--client-id, else --client-metadata-url where the server takes client ID metadata documents, else one",
+            "registered dynamically (RFC 7591). The answer's iss is checked (RFC 9207). offline_access is asked for when the server",
             "lists it, so that a refresh token is issued. Opens the browser where there is one, else prints the URL.",
             "",
             "  --client-id ID            a client registered by hand (its redirect URI: http://127.0.0.1:<port>/callback)",
+            "  --client-metadata-url URL an https URL where you host mcp-refresh's client ID metadata document (CIMD),",
+            "                            used as the client id where the server takes such documents",
+            "  --print-client-metadata   print the document to host at --client-metadata-url, and exit",
             "  --client-secret-file F    that client's secret, for confidential clients",
             "  --auth-method M           none | client_secret_basic | client_secret_post (default by secret)",
-            "  --scope S                 scopes to ask for (default: the resource's scopes_supported)",
+            "  --scope S                 scopes to ask for (default: the resource's scopes_supported), with those",
+            "                            already granted (after an insufficient_scope answer: the challenged ones)",
             "  --resource URI            RFC 8707 resource (default: the resource metadata's, else the MCP URL)",
             "  --no-resource             send no resource parameter (for servers that reject it)",
             "  --port N                  loopback redirect port (default: a free one; fix it for exact redirect URIs)",
@@ -64,9 +69,19 @@ final class LoginCommand {
 
     int run(String[] argv) throws InterruptedException {
         Args a = Args.parse(argv, 1, Set.of("client-id", "client-secret-file", "auth-method", "scope", "resource",
-                "port", "timeout", "refresh-idle", "store"), Set.of("no-resource", "device", "no-browser", "help"));
+                "port", "timeout", "refresh-idle", "store", "client-metadata-url"),
+                Set.of("no-resource", "device", "no-browser", "print-client-metadata", "help"));
         if (a.has("help")) {
             out.println(HELP);
+            return 0;
+        }
+        URI metadataUrl = clientMetadataUrl(a);
+        if (a.has("print-client-metadata")) {
+            if (metadataUrl == null) {
+                throw new Args.UsageException("--print-client-metadata needs --client-metadata-url (where you will host"
+                        + " the document)");
+            }
+            out.println(new String(ClientMetadataDocument.json(metadataUrl), java.nio.charset.StandardCharsets.UTF_8));
             return 0;
         }
         URI url = CliInputs.httpUrl(a.single("<mcp-url>"), "<mcp-url>");
@@ -95,7 +110,12 @@ final class LoginCommand {
             out.println("authorization server: " + meta.issuer() + " (metadata at " + meta.foundAt() + ")");
             String resource = a.has("no-resource") ? null
                     : a.has("resource") ? a.get("resource") : meta.resource() != null ? meta.resource() : url.toString();
-            String scope = scope(a.get("scope"), meta);
+            String granted = grantedScope(store, url, meta.issuer());
+            String scope = LoginScope.of(a.get("scope"), meta.resourceScopes(), meta.scopesSupported(), granted);
+            if (granted != null && a.has("scope")) {
+                out.println("asking for scope \"" + scope + "\": the granted scope and the requested one together"
+                        + " (a step-up keeps what was granted)");
+            }
             TokenRecord client = TokenRecord.builder(url.toString()).issuer(meta.issuer())
                     .tokenEndpoint(meta.tokenEndpoint()).clientId(a.get("client-id")).clientSecret(secret)
                     .authMethod(method).resource(resource)
@@ -108,13 +128,14 @@ final class LoginCommand {
                             + " (RFC 8628); log in with the browser flow instead (drop --device)");
                 }
                 // The device grant has no redirect; registration still wants a redirect URI, any loopback one.
-                client = ensureClient(client, meta, http, "http://127.0.0.1/callback", scope, true);
+                client = ensureClient(client, meta, http, "http://127.0.0.1/callback", scope, true, metadataUrl);
                 response = deviceLogin(meta, client, scope, http, tokens, timeout);
             } else {
-                requireS256(meta);
+                AuthorizationCodeFlow.requireS256(meta);
                 try (LoopbackRedirect redirect = new LoopbackRedirect(port, Pkce.randomToken())) {
-                    client = ensureClient(client, meta, http, redirect.redirectUri(), scope, false);
-                    response = browserLogin(meta, client, scope, redirect, tokens, timeout, a.has("no-browser"));
+                    client = ensureClient(client, meta, http, redirect.redirectUri(), scope, false, metadataUrl);
+                    response = browserLogin(new AuthorizationCodeFlow(meta, client, scope, redirect), redirect,
+                            tokens, timeout, a.has("no-browser"));
                 }
             }
             TokenRecord record = StoredEntries.save(store, StoredEntries.withIdentity(response.applyTo(client, at),
@@ -151,28 +172,10 @@ final class LoginCommand {
                 }, timeout);
     }
 
-    private TokenResponse browserLogin(AuthorizationServerMetadata meta, TokenRecord client, String scope,
-            LoopbackRedirect redirect, TokenEndpointClient tokens, Duration timeout, boolean noBrowser)
+    private TokenResponse browserLogin(AuthorizationCodeFlow flow, LoopbackRedirect redirect,
+            TokenEndpointClient tokens, Duration timeout, boolean noBrowser)
             throws LoginException, InterruptedException, TokenEndpointException {
-        if (meta.authorizationEndpoint() == null) {
-            throw new LoginException("the authorization server metadata has no authorization_endpoint");
-        }
-        Pkce pkce = Pkce.create();
-        String state = redirect.state();
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("response_type", "code");
-        q.put("client_id", client.clientId());
-        q.put("redirect_uri", redirect.redirectUri());
-        q.put("scope", scope);
-        q.put("state", state);
-        q.put("code_challenge", pkce.challenge);
-        q.put("code_challenge_method", "S256");
-        q.put("resource", client.resource());
-        if (scope != null && (" " + scope + " ").contains(" offline_access ")) {
-            q.put("prompt", "consent"); // OpenID Connect Core 11: offline_access is ignored without it
-        }
-        String endpoint = meta.authorizationEndpoint();
-        URI authorize = URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + OAuthHttp.formEncode(q));
+        URI authorize = flow.authorizationUrl();
         out.println("Open this URL to log in:");
         out.println("  " + authorize);
         if (!noBrowser && Browser.open(authorize)) {
@@ -180,21 +183,27 @@ final class LoginCommand {
         }
         out.println("waiting for the login to come back to " + redirect.redirectUri() + " ...");
         out.flush();
-        String code = redirect.awaitCode(timeout);
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "authorization_code");
-        form.put("code", code);
-        form.put("redirect_uri", redirect.redirectUri());
-        form.put("code_verifier", pkce.verifier);
-        form.put("resource", client.resource());
-        return tokens.grant(client, form);
+        return flow.awaitTokens(tokens, timeout);
     }
 
     /** The given client, or one registered now (RFC 7591) when none was given. */
+    /**
+     * The client to log in with, in the MCP authorization spec's order: pre-registered (--client-id), a client ID
+     * metadata document where the server takes one, else one registered now (RFC 7591).
+     */
     private TokenRecord ensureClient(TokenRecord client, AuthorizationServerMetadata meta, OAuthHttp http,
-            String redirectUri, String scope, boolean device) throws LoginException {
+            String redirectUri, String scope, boolean device, URI metadataUrl) throws LoginException {
         if (client.clientId() != null) {
             return client;
+        }
+        if (metadataUrl != null) {
+            if (meta.clientIdMetadataDocumentSupported()) {
+                out.println("client: " + metadataUrl + " (client ID metadata document)");
+                return client.toBuilder().clientId(metadataUrl.toString()).clientSecret(null)
+                        .authMethod(TokenRecord.AUTH_NONE).build();
+            }
+            out.println("the authorization server does not take client ID metadata documents"
+                    + " (client_id_metadata_document_supported): registering a client instead");
         }
         if (meta.registrationEndpoint() == null) {
             throw new LoginException("the authorization server offers no dynamic client registration; register a"
@@ -211,30 +220,36 @@ final class LoginCommand {
         return client.toBuilder().clientId(r.clientId).clientSecret(r.secret).authMethod(r.authMethod).build();
     }
 
-    private static void requireS256(AuthorizationServerMetadata meta) throws LoginException {
-        if (!meta.codeChallengeMethodsSupported().contains("S256")) {
-            throw new LoginException("the authorization server does not advertise PKCE S256 (code_challenge_methods_"
-                    + "supported: " + meta.codeChallengeMethodsSupported() + "); the MCP authorization spec requires"
-                    + " it, and mcp-refresh will not log in without it");
+    /** {@code --client-metadata-url}, checked as the CIMD draft requires of a client id; null when not given. */
+    private static URI clientMetadataUrl(Args a) {
+        if (!a.has("client-metadata-url")) {
+            return null;
+        }
+        if (a.has("client-id")) {
+            throw new Args.UsageException("--client-metadata-url and --client-id exclude each other (the URL is the"
+                    + " client id)");
+        }
+        try {
+            return ClientMetadataDocument.clientId(a.get("client-metadata-url"));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
         }
     }
 
-    /** --scope, else the resource's scopes_supported; plus offline_access where the server lists it. */
-    static String scope(String explicit, AuthorizationServerMetadata meta) {
-        Set<String> scopes = new LinkedHashSet<>();
-        if (explicit != null) {
-            for (String s : explicit.trim().split("\\s+")) {
-                if (!s.isEmpty()) {
-                    scopes.add(s);
-                }
+    /**
+     * The scope already granted for this server by this issuer (the server's only stored identity), or null: a login
+     * after an insufficient_scope answer asks for it too.
+     */
+    private static String grantedScope(TokenStore store, URI url, String issuer) {
+        try {
+            java.util.List<TokenRecord> stored = store.read().forServer(url.toString());
+            if (stored.size() == 1 && issuer != null && issuer.equals(stored.get(0).issuer())) {
+                return stored.get(0).scope();
             }
-        } else {
-            scopes.addAll(meta.resourceScopes());
+        } catch (RuntimeException e) {
+            // an unreadable store is said when the login saves; the scope is then what was asked for
         }
-        if (meta.scopesSupported().contains("offline_access")) {
-            scopes.add("offline_access");
-        }
-        return scopes.isEmpty() ? null : String.join(" ", scopes);
+        return null;
     }
 
     private void warnNoRefreshToken(AuthorizationServerMetadata meta) {

@@ -54,6 +54,8 @@ final class StatusCommand {
                 o.put("subject", r.subject());
                 o.put("display_name", r.identity().displayName());
                 o.put("client_id", r.clientId());
+                o.put("grant_type", r.grantType());
+                o.put("token_endpoint_auth_method", r.authMethod());
                 o.put("token_endpoint", r.tokenEndpoint());
                 o.put("access_token_present", r.accessToken() != null);
                 o.put("expires_at", r.expiresAt() == null ? null : r.expiresAt().toString());
@@ -114,6 +116,9 @@ final class StatusCommand {
 
     /** Whether a refresh token is held and when it dies if unused, where known. */
     private static String refresh(TokenRecord r, Instant now) {
+        if (r.clientCredentials()) {
+            return "none: minted (" + (r.clientKey() != null ? "private key" : "client secret") + ")";
+        }
         if (r.refreshToken() == null) {
             return "absent";
         }

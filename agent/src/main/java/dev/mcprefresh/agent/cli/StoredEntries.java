@@ -21,6 +21,19 @@ final class StoredEntries {
     private StoredEntries() {
     }
 
+    /**
+     * Whose tokens a service account's entry holds: the client itself. The subject is what the minted access token
+     * names when it is a JWT (read here, never sent anywhere), since an app's own token from that client names the
+     * same; else the client id, which servers commonly use as a client-credentials token's subject.
+     */
+    static Identity serviceIdentity(TokenRecord record) {
+        java.util.Map<String, Object> claims = dev.mcprefresh.core.oauth.JwtClaims.of(record.accessToken());
+        String subject = dev.mcprefresh.core.oauth.JwtClaims.string(claims, "sub");
+        String issuer = dev.mcprefresh.core.oauth.JwtClaims.string(claims, "iss");
+        return new Identity(issuer != null ? issuer : record.issuer(), subject != null ? subject : record.clientId(),
+                record.clientId());
+    }
+
     /** The entry of {@code url} for {@code identity} (null: the only one), or null when the store has none. */
     static TokenRecord pick(StoreContents contents, String url, String identity, String command) {
         List<TokenRecord> all = contents.forServer(url);

@@ -21,6 +21,11 @@ public final class Json {
         return JsonWriter.write(value);
     }
 
+    /** Writes a map as compact JSON, no whitespace: for a JWT's parts. */
+    public static byte[] writeCompact(Map<String, ?> value) {
+        return JsonWriter.writeCompact(value);
+    }
+
     /** Typed reads of an optional member; a member of the wrong type is an error, not a silent null. */
     public static String string(Map<String, Object> obj, String name) {
         Object v = obj.get(name);

@@ -4,19 +4,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-/** Writes maps, lists, strings, numbers, booleans and null as indented JSON (two spaces), UTF-8, ending in a newline. */
+/**
+ * Writes maps, lists, strings, numbers, booleans and null as JSON, UTF-8: indented (two spaces, ending in a newline)
+ * for files people read, or compact for what goes inside a token (a JWT's header and claims).
+ */
 final class JsonWriter {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final StringBuilder out = new StringBuilder(1024);
+    private final boolean pretty;
 
-    private JsonWriter() {
+    private JsonWriter(boolean pretty) {
+        this.pretty = pretty;
     }
 
     static byte[] write(Map<String, ?> value) {
-        JsonWriter w = new JsonWriter();
+        JsonWriter w = new JsonWriter(true);
         w.value(value, 0);
         w.out.append('\n');
+        return w.out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] writeCompact(Map<String, ?> value) {
+        JsonWriter w = new JsonWriter(false);
+        w.value(value, 0);
         return w.out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -26,31 +37,33 @@ final class JsonWriter {
         } else if (v instanceof Map) {
             Map<?, ?> map = (Map<?, ?>) v;
             if (map.isEmpty()) {
-                out.append("{ }");
+                out.append(pretty ? "{ }" : "{}");
                 return;
             }
             out.append('{');
-            String sep = "\n";
+            String sep = pretty ? "\n" : "";
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 out.append(sep);
                 newLine(indent + 1);
                 string(String.valueOf(e.getKey()));
-                out.append(" : ");
+                out.append(pretty ? " : " : ":");
                 value(e.getValue(), indent + 1);
-                sep = ",\n";
+                sep = pretty ? ",\n" : ",";
             }
-            out.append('\n');
+            if (pretty) {
+                out.append('\n');
+            }
             newLine(indent);
             out.append('}');
         } else if (v instanceof List) {
-            out.append("[ ");
+            out.append(pretty ? "[ " : "[");
             String sep = "";
             for (Object o : (List<?>) v) {
                 out.append(sep);
                 value(o, indent);
-                sep = ", ";
+                sep = pretty ? ", " : ",";
             }
-            out.append(((List<?>) v).isEmpty() ? "]" : " ]");
+            out.append(((List<?>) v).isEmpty() || !pretty ? "]" : " ]");
         } else if (v instanceof String) {
             string((String) v);
         } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer) {
@@ -66,7 +79,7 @@ final class JsonWriter {
     }
 
     private void newLine(int indent) {
-        for (int i = 0; i < indent; i++) {
+        for (int i = 0; pretty && i < indent; i++) {
             out.append("  ");
         }
     }

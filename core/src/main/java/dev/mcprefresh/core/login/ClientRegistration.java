@@ -40,7 +40,7 @@ public final class ClientRegistration {
     public Registered register(URI endpoint, String redirectUri, String scope, boolean device) throws LoginException {
         List<String> grants = new ArrayList<>(List.of("authorization_code", "refresh_token"));
         if (device) {
-            grants.add("urn:ietf:params:oauth:grant-type:device_code");
+            grants.add(DeviceAuthorization.GRANT_TYPE);
         }
         try {
             return register(endpoint, redirectUri, scope, grants);

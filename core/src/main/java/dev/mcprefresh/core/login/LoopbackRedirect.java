@@ -1,6 +1,5 @@
 package dev.mcprefresh.core.login;
 
-import dev.mcprefresh.core.log.ServerText;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -50,27 +49,15 @@ public final class LoopbackRedirect implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + PATH;
     }
 
-    /** The authorization code, once the browser comes back; the server's error, or a timeout, as a LoginException. */
-    public String awaitCode(Duration timeout) throws LoginException, InterruptedException {
-        Map<String, String> params;
+    /** The authorization response, once the browser comes back; a timeout as a LoginException. */
+    public AuthorizationResponse awaitResponse(Duration timeout) throws LoginException, InterruptedException {
         try {
-            params = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new AuthorizationResponse(response.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
             throw new LoginException("no login came back within " + timeout.toSeconds() + " s");
         } catch (ExecutionException e) {
             throw new LoginException("the login redirect failed");
         }
-        String error = params.get("error");
-        if (error != null) {
-            String description = params.get("error_description");
-            throw new LoginException("the authorization server refused the login: " + ServerText.safe(error)
-                    + (description != null ? " (" + ServerText.safe(description) + ")" : ""));
-        }
-        String code = params.get("code");
-        if (code == null || code.isEmpty()) {
-            throw new LoginException("the login redirect carried no authorization code");
-        }
-        return code;
     }
 
     private void handle(HttpExchange exchange) throws IOException {

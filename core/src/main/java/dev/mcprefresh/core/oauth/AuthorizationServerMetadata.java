@@ -18,6 +18,9 @@ public final class AuthorizationServerMetadata {
     private final String introspectionEndpoint;
     private final List<String> codeChallengeMethods;
     private final List<String> tokenEndpointAuthMethods;
+    private final List<String> tokenEndpointAuthSigningAlgs;
+    private final boolean issParameterSupported;
+    private final boolean clientIdMetadataDocumentSupported;
     private final String foundAt;
     private final String resource;
     private final String resourceMetadataAt;
@@ -35,6 +38,9 @@ public final class AuthorizationServerMetadata {
         this.introspectionEndpoint = Json.string(json, "introspection_endpoint");
         this.codeChallengeMethods = strings(json, "code_challenge_methods_supported");
         this.tokenEndpointAuthMethods = strings(json, "token_endpoint_auth_methods_supported");
+        this.tokenEndpointAuthSigningAlgs = strings(json, "token_endpoint_auth_signing_alg_values_supported");
+        this.issParameterSupported = Boolean.TRUE.equals(json.get("authorization_response_iss_parameter_supported"));
+        this.clientIdMetadataDocumentSupported = Boolean.TRUE.equals(json.get("client_id_metadata_document_supported"));
         this.foundAt = foundAt;
         this.resource = prm == null ? null : prm.resource;
         this.resourceMetadataAt = prm == null ? null : prm.foundAt;
@@ -86,6 +92,12 @@ public final class AuthorizationServerMetadata {
     public String introspectionEndpoint() { return introspectionEndpoint; }
     public List<String> codeChallengeMethodsSupported() { return codeChallengeMethods; }
     public List<String> tokenEndpointAuthMethodsSupported() { return tokenEndpointAuthMethods; }
+    /** Algorithms the server accepts for private_key_jwt assertions (RFC 8414). */
+    public List<String> tokenEndpointAuthSigningAlgsSupported() { return tokenEndpointAuthSigningAlgs; }
+    /** RFC 9207: every authorization response carries {@code iss}; one without it is then refused. */
+    public boolean issParameterSupported() { return issParameterSupported; }
+    /** The server takes an HTTPS URL of a client metadata document as client_id (CIMD). */
+    public boolean clientIdMetadataDocumentSupported() { return clientIdMetadataDocumentSupported; }
 
     /** RFC 8414: when grant_types_supported is omitted, the default is authorization_code and implicit. */
     public boolean advertisesRefreshTokenGrant() {

@@ -16,19 +16,40 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Token endpoint requests: the refresh_token grant (RFC 6749 section 6), any other grant login needs, and RFC 7009
- * revocation; client authentication none, client_secret_basic or client_secret_post.
+ * Token endpoint requests: the refresh_token grant (RFC 6749 section 6), the client_credentials grant (4.4) of service
+ * accounts, any other grant login needs, and RFC 7009 revocation; client authentication none, client_secret_basic,
+ * client_secret_post or private_key_jwt (RFC 7523 2.2).
  */
 public final class TokenEndpointClient {
     private final OAuthHttp http;
     private final Clock clock;
+    /** Key files already warned about (group- or world-readable): said once per process, not per token request. */
+    private final java.util.Set<String> keyWarnings = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.function.Consumer<String> warn;
 
     public TokenEndpointClient(OAuthHttp http, Clock clock) {
-        this.http = http;
-        this.clock = clock;
+        this(http, clock, dev.mcprefresh.core.log.Log::warn);
     }
 
+    /** {@code warn}: where a key file's loose permissions are said (the CLI prints, the agent logs). */
+    public TokenEndpointClient(OAuthHttp http, Clock clock, java.util.function.Consumer<String> warn) {
+        this.http = http;
+        this.clock = clock;
+        this.warn = warn;
+    }
+
+    /**
+     * New tokens for the entry: the refresh_token grant, or for a service account a new client_credentials grant
+     * (it has no refresh token: the token is simply minted again, with the stored scope and resource).
+     */
     public TokenResponse refresh(TokenRecord record) throws TokenEndpointException {
+        if (record.clientCredentials()) {
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("grant_type", TokenRecord.GRANT_CLIENT_CREDENTIALS);
+            form.put("scope", record.scope());
+            form.put("resource", record.resource());
+            return grant(record, form);
+        }
         if (record.refreshToken() == null) {
             throw new TokenEndpointException("no refresh token is stored", true, null);
         }
@@ -141,8 +162,13 @@ public final class TokenEndpointClient {
     }
 
     /** Adds the client's credentials to the form, or returns the Basic header that carries them. */
-    private static String authenticate(TokenRecord client, Map<String, String> form) throws TokenEndpointException {
+    private String authenticate(TokenRecord client, Map<String, String> form) throws TokenEndpointException {
         switch (client.authMethod()) {
+            case TokenRecord.AUTH_PRIVATE_KEY_JWT:
+                form.put("client_id", client.clientId());
+                form.put("client_assertion_type", ClientAssertion.TYPE);
+                form.put("client_assertion", assertion(client));
+                return null;
             case TokenRecord.AUTH_BASIC:
                 // RFC 6749 2.3.1: id and secret are form-url-encoded before Base64.
                 String pair = OAuthHttp.urlEncode(client.clientId()) + ":" + OAuthHttp.urlEncode(secret(client));
@@ -154,6 +180,31 @@ public final class TokenEndpointClient {
             default:
                 form.put("client_id", client.clientId());
                 return null;
+        }
+    }
+
+    /**
+     * A fresh assertion for one request, signed with the key read from its file now: a key replaced on disk is used
+     * from the next request on, and no key stays in memory between token requests.
+     */
+    private String assertion(TokenRecord client) throws TokenEndpointException {
+        dev.mcprefresh.core.store.ClientKey key = client.clientKey();
+        if (key == null) {
+            throw new TokenEndpointException("token_endpoint_auth_method is private_key_jwt but no client key file is"
+                    + " stored", Failure.CONFIGURATION, null);
+        }
+        try {
+            SigningKey signing = SigningKey.load(java.nio.file.Path.of(key.file()), key.algorithm(), key.keyId(),
+                    line -> {
+                        if (keyWarnings.add(key.file())) {
+                            warn.accept(line);
+                        }
+                    });
+            String audience = key.audience() != null ? key.audience() : client.tokenEndpoint();
+            return ClientAssertion.create(signing, client.clientId(), audience, clock.instant());
+        } catch (KeyFileException e) {
+            throw new TokenEndpointException("the client's private key cannot be used: " + e.getMessage(),
+                    Failure.CONFIGURATION, null);
         }
     }
 
@@ -210,7 +261,8 @@ public final class TokenEndpointClient {
         switch (error) {
             case "invalid_client":
                 return "the authorization server does not accept the stored client (client_id, client secret or"
-                        + " token_endpoint_auth_method): check them, or run login again to register a new client";
+                        + " private key, or token_endpoint_auth_method; a revoked client or a key it no longer"
+                        + " lists): check them, or run login (or add) again with a client it accepts";
             case "unauthorized_client":
                 return "the stored client is not allowed the " + grantType + " grant: allow it for this client at the"
                         + " authorization server, or run login again to register a new client";

@@ -43,6 +43,9 @@ public final class KeepAlivePlan {
         if (r.needsLogin()) {
             return "it needs a new login";
         }
+        if (r.clientCredentials()) {
+            return "a service account mints a new token when it needs one: no grant to keep alive";
+        }
         if (RefreshDeadline.of(r) == null) {
             return "the refresh token's idle lifetime is unknown (the server states none; store one with"
                     + " login/add --refresh-idle, or measure it with doctor --live)";

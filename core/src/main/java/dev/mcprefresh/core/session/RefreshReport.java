@@ -67,7 +67,8 @@ final class RefreshReport {
                     Log.warn("the token response for " + logged + " was partly unusable (" + outcome.message
                             + "); the new token is used, the rest ignored");
                 }
-                if (outcome.noRefreshTokenInResponse && outcome.record.refreshToken() == null && !warnedNoRefreshToken) {
+                if (outcome.noRefreshTokenInResponse && outcome.record.refreshToken() == null && !warnedNoRefreshToken
+                        && !outcome.record.clientCredentials()) { // a service account has none: it mints again
                     warnedNoRefreshToken = true;
                     Log.warn("the token response for " + logged + " had no refresh_token");
                 }
@@ -103,7 +104,7 @@ final class RefreshReport {
                 lastError = Redact.text(outcome.message);
                 if (!outcome.message.equals(misconfigurationSaid)) {
                     misconfigurationSaid = outcome.message;
-                    Log.error("the authorization server refused the refresh for " + logged + " because of the stored"
+                    Log.error("the authorization server refused the token request for " + logged + " because of the stored"
                             + " configuration: " + outcome.message + "; requests go out as the app built them, and"
                             + " refresh is retried with back-off");
                 }

@@ -34,7 +34,9 @@ final class StoreAccessCheck {
                         + " through it (replace it with a regular file)");
             }
             PosixFileAttributes file = Files.readAttributes(store, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            Set<PosixFilePermission> open = EnumSet.copyOf(file.permissions());
+            // copyOf refuses an empty collection, which a mode of 000 gives.
+            Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+            open.addAll(file.permissions());
             open.retainAll(OTHERS);
             if (!open.isEmpty()) {
                 out.add("token store " + store + " can be accessed by other users (mode "

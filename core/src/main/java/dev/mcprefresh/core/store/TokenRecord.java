@@ -22,6 +22,13 @@ public final class TokenRecord {
     public static final String AUTH_NONE = "none";
     public static final String AUTH_BASIC = "client_secret_basic";
     public static final String AUTH_POST = "client_secret_post";
+    /** RFC 7523 2.2: a JWT signed with the client's private key instead of a shared secret. */
+    public static final String AUTH_PRIVATE_KEY_JWT = "private_key_jwt";
+    public static final Set<String> AUTH_METHODS = Set.of(AUTH_NONE, AUTH_BASIC, AUTH_POST, AUTH_PRIVATE_KEY_JWT);
+    /** A user's grant, kept alive with its refresh token (the default). */
+    public static final String GRANT_REFRESH_TOKEN = "refresh_token";
+    /** A service account: no refresh token; a new token is minted with the client's own credentials (RFC 6749 4.4). */
+    public static final String GRANT_CLIENT_CREDENTIALS = "client_credentials";
 
     /** How many fingerprints of issued access tokens an entry keeps (an app may hold one from a while ago). */
     static final int ISSUED_KEPT = 16;
@@ -31,7 +38,8 @@ public final class TokenRecord {
     private static final Set<String> KNOWN = Set.of("server_url", "issuer", "subject", "display_name",
             "issued_tokens", "grant", "token_endpoint", "client_id", "client_secret",
             "token_endpoint_auth_method", "resource", "scope", "access_token", "expires_at", "refresh_token",
-            "refresh_expires_at", "refresh_idle_seconds", "session_ends_at", "needs_login", "needs_login_reason", "updated_at");
+            "refresh_expires_at", "refresh_idle_seconds", "session_ends_at", "needs_login", "needs_login_reason", "updated_at",
+            "grant_type", "client_key");
 
     private final String id;
     private final String serverUrl;
@@ -44,6 +52,8 @@ public final class TokenRecord {
     private final String clientId;
     private final String clientSecret;
     private final String authMethod;
+    private final ClientKey clientKey;
+    private final String grantType;
     private final String resource;
     private final String scope;
     private final String accessToken;
@@ -68,7 +78,10 @@ public final class TokenRecord {
         this.tokenEndpoint = b.tokenEndpoint;
         this.clientId = b.clientId;
         this.clientSecret = b.clientSecret;
-        this.authMethod = b.authMethod != null ? b.authMethod : (b.clientSecret != null ? AUTH_BASIC : AUTH_NONE);
+        this.authMethod = b.authMethod != null ? b.authMethod
+                : b.clientKey != null ? AUTH_PRIVATE_KEY_JWT : b.clientSecret != null ? AUTH_BASIC : AUTH_NONE;
+        this.clientKey = b.clientKey;
+        this.grantType = b.grantType != null ? b.grantType : GRANT_REFRESH_TOKEN;
         this.resource = b.resource;
         this.scope = b.scope;
         this.accessToken = b.accessToken;
@@ -102,6 +115,8 @@ public final class TokenRecord {
         b.clientId = clientId;
         b.clientSecret = clientSecret;
         b.authMethod = authMethod;
+        b.clientKey = clientKey;
+        b.grantType = grantType;
         b.resource = resource;
         b.scope = scope;
         b.accessToken = accessToken;
@@ -164,8 +179,18 @@ public final class TokenRecord {
         b.clientId = Json.string(o, "client_id");
         b.clientSecret = Json.string(o, "client_secret");
         b.authMethod = Json.string(o, "token_endpoint_auth_method");
-        if (b.authMethod != null && !Set.of(AUTH_NONE, AUTH_BASIC, AUTH_POST).contains(b.authMethod)) {
-            throw new JsonException("'token_endpoint_auth_method' must be none, client_secret_basic or client_secret_post");
+        if (b.authMethod != null && !AUTH_METHODS.contains(b.authMethod)) {
+            throw new JsonException("'token_endpoint_auth_method' must be none, client_secret_basic, client_secret_post"
+                    + " or private_key_jwt");
+        }
+        Map<String, Object> key = Json.object(o, "client_key");
+        b.clientKey = key == null ? null : ClientKey.fromJson(key);
+        if (AUTH_PRIVATE_KEY_JWT.equals(b.authMethod) && b.clientKey == null) {
+            throw new JsonException("'token_endpoint_auth_method' private_key_jwt needs 'client_key'");
+        }
+        b.grantType = Json.string(o, "grant_type");
+        if (b.grantType != null && !Set.of(GRANT_REFRESH_TOKEN, GRANT_CLIENT_CREDENTIALS).contains(b.grantType)) {
+            throw new JsonException("'grant_type' must be refresh_token or client_credentials");
         }
         b.resource = Json.string(o, "resource");
         b.scope = Json.string(o, "scope");
@@ -219,6 +244,12 @@ public final class TokenRecord {
         putIfSet(o, "client_id", clientId);
         putIfSet(o, "client_secret", clientSecret);
         o.put("token_endpoint_auth_method", authMethod);
+        if (clientKey != null) {
+            o.put("client_key", clientKey.toJson());
+        }
+        if (!grantType.equals(GRANT_REFRESH_TOKEN)) {
+            o.put("grant_type", grantType); // absent for refresh grants: stores older agents read stay as they were
+        }
         putIfSet(o, "resource", resource);
         putIfSet(o, "scope", scope);
         putIfSet(o, "access_token", accessToken);
@@ -264,6 +295,12 @@ public final class TokenRecord {
     public String clientId() { return clientId; }
     public String clientSecret() { return clientSecret; }
     public String authMethod() { return authMethod; }
+    /** The private key for {@code private_key_jwt}, or null. */
+    public ClientKey clientKey() { return clientKey; }
+    /** {@link #GRANT_REFRESH_TOKEN} or {@link #GRANT_CLIENT_CREDENTIALS}. */
+    public String grantType() { return grantType; }
+    /** A service account's entry: its tokens are minted again with the client's credentials, not refreshed. */
+    public boolean clientCredentials() { return grantType.equals(GRANT_CLIENT_CREDENTIALS); }
     public String resource() { return resource; }
     public String scope() { return scope; }
     public String accessToken() { return accessToken; }
@@ -310,6 +347,8 @@ public final class TokenRecord {
         private String clientId;
         private String clientSecret;
         private String authMethod;
+        private ClientKey clientKey;
+        private String grantType;
         private String resource;
         private String scope;
         private String accessToken;
@@ -356,6 +395,8 @@ public final class TokenRecord {
         public Builder clientId(String v) { clientId = v; return this; }
         public Builder clientSecret(String v) { clientSecret = v; return this; }
         public Builder authMethod(String v) { authMethod = v; return this; }
+        public Builder clientKey(ClientKey v) { clientKey = v; return this; }
+        public Builder grantType(String v) { grantType = v; return this; }
         public Builder resource(String v) { resource = v; return this; }
         public Builder scope(String v) { scope = v; return this; }
         public Builder accessToken(String v) { accessToken = v; return this; }

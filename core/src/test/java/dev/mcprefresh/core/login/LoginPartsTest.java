@@ -57,7 +57,7 @@ class LoginPartsTest {
             assertEquals(400, forged.statusCode());
             CompletableFuture<String> code = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return redirect.awaitCode(Duration.ofSeconds(5));
+                    return redirect.awaitResponse(Duration.ofSeconds(5)).code();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -75,7 +75,7 @@ class LoginPartsTest {
             HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(redirect.redirectUri()
                     + "?error=access_denied&error_description=%1B%5B31mno&state=s")).GET().build(),
                     HttpResponse.BodyHandlers.discarding());
-            LoginException e = assertThrows(LoginException.class, () -> redirect.awaitCode(Duration.ofSeconds(5)));
+            LoginException e = assertThrows(LoginException.class, () -> redirect.awaitResponse(Duration.ofSeconds(5)).code());
             assertTrue(e.getMessage().contains("access_denied"), e.getMessage());
             assertTrue(!e.getMessage().contains("\u001b"), "no terminal escape from the server reaches the screen");
         }

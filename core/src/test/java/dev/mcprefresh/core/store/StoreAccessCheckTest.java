@@ -52,6 +52,13 @@ class StoreAccessCheckTest {
     }
 
     @Test
+    void aStoreWithNoPermissionsAtAllIsNoErrorOfTheCheck() throws Exception {
+        // Mode 000 (root still reads it): the check itself threw here once (EnumSet.copyOf of an empty set).
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+        assertEquals(List.of(), StoreAccessCheck.problems(file, me));
+    }
+
+    @Test
     void aStoreOwnedBySomeoneElseIsNamed() throws Exception {
         UserPrincipal other = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         List<String> p = StoreAccessCheck.problems(file, other);

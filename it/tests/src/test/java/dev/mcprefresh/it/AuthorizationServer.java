@@ -11,8 +11,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -32,6 +40,16 @@ import java.util.Map;
  * server's introspection credentials). Refresh tokens rotate, each rotated one with its client's full refresh token
  * lifetime (a sliding window); reuse of a rotated one revokes the grant. Users: any plain name, chosen by the login's
  * {@code login_hint} ("alice" by default).
+ * <p>
+ * Service accounts (grant {@code client_credentials} only, 3 s access tokens, no redirect URIs, no refresh tokens):
+ * {@code svc-secret} (confidential, {@code client_secret_basic} with {@link #SVC_SECRET}; oidc-provider takes the
+ * secret in the form body, {@code client_secret_post}, as well) and {@code svc-key} ({@code private_key_jwt},
+ * RFC 7523: its {@code jwks} holds the public halves of an RSA 2048 key, kid {@code rsa-1}, and an EC P-256 key, kid
+ * {@code ec-1}, generated once per test JVM; each server writes the private keys into its work directory as
+ * unencrypted PKCS#8 PEM files with permissions 0600, {@link #svcRsaKey()} and {@link #svcEcKey()}). RS256, PS256
+ * (RSA key; its JWK names no alg) and ES256 assertions are accepted, with {@code aud} the token endpoint URL or the
+ * issuer. A client_credentials token asked for with {@code resource} is bound to it with scope {@code mcp} (also when
+ * no scope is asked for) and has no subject: the bearer gate accepts it as subject "".
  */
 final class AuthorizationServer implements AutoCloseable {
     static final String REDIRECT = "http://127.0.0.1/callback";
@@ -48,14 +66,47 @@ final class AuthorizationServer implements AutoCloseable {
     static final String SESSION_MAX_CLIENT = "app-session-max";
     static final int SESSION_MAX_SECONDS = 40;
     static final int IDLE_REFRESH_TTL_SECONDS = 10;
+    /** The confidential service account (client_credentials, client_secret_basic). */
+    static final String SVC_SECRET_CLIENT = "svc-secret";
+    static final String SVC_SECRET = "svc-secret-for-loopback-tests-only";
+    /** The private_key_jwt service account (client_credentials), keys {@link #SVC_RSA_KID} and {@link #SVC_EC_KID}. */
+    static final String SVC_KEY_CLIENT = "svc-key";
+    static final String SVC_RSA_KID = "rsa-1";
+    static final String SVC_EC_KID = "ec-1";
+    /** The service accounts' access token lifetime in seconds. */
+    static final int SVC_ACCESS_TTL_SECONDS = 3;
 
     private final ForkedProcess process;
     final String issuer;
+    private final Path svcRsaKey;
+    private final Path svcEcKey;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    private AuthorizationServer(ForkedProcess process, String issuer) {
+    private AuthorizationServer(ForkedProcess process, String issuer, Path svcRsaKey, Path svcEcKey) {
         this.process = process;
         this.issuer = issuer;
+        this.svcRsaKey = svcRsaKey;
+        this.svcEcKey = svcEcKey;
+    }
+
+    /** svc-key's key pairs, generated once per JVM (an RSA 2048 key pair costs a noticeable fraction of a second). */
+    private static final class SvcKeys {
+        static final KeyPair RSA = generate("RSA");
+        static final KeyPair EC = generate("EC");
+
+        private static KeyPair generate(String algorithm) {
+            try {
+                KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
+                if (algorithm.equals("RSA")) {
+                    g.initialize(2048);
+                } else {
+                    g.initialize(new ECGenParameterSpec("secp256r1"));
+                }
+                return g.generateKeyPair();
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     static AuthorizationServer start(Path workDir) throws Exception {
@@ -68,6 +119,12 @@ final class AuthorizationServer implements AutoCloseable {
         if (!Files.isDirectory(modules)) {
             throw new IllegalStateException("npm packages missing: run 'npm ci' in " + ItEnv.oauthServerDir());
         }
+        int port = ItEnv.freePort();
+        // Named by port: several servers may share a work directory, and each one's key files must stay its own.
+        Path rsaKey = workDir.resolve("svc-key-rsa-" + port + ".pem");
+        Path ecKey = workDir.resolve("svc-key-ec-" + port + ".pem");
+        writePrivateKeyPem(SvcKeys.RSA.getPrivate(), rsaKey);
+        writePrivateKeyPem(SvcKeys.EC.getPrivate(), ecKey);
         Path config = workDir.resolve("as-config.json");
         Files.writeString(config, "{\"clients\":["
                 + publicClient("app", 3) + "," + publicClient("app-5s", 5) + "," + publicClient("app-long", 300) + ","
@@ -78,13 +135,107 @@ final class AuthorizationServer implements AutoCloseable {
                 + publicClient(SESSION_MAX_CLIENT, 3).replace("}", ",\"x_refresh_token_max\":" + SESSION_MAX_SECONDS
                         + ",\"x_refresh_expires_in\":true}") + ","
                 + "{\"client_id\":\"" + RS_CLIENT + "\",\"client_secret\":\"" + RS_SECRET
-                + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]}]"
+                + "\",\"grant_types\":[],\"response_types\":[],\"redirect_uris\":[]},"
+                + serviceClient(SVC_SECRET_CLIENT, "\"token_endpoint_auth_method\":\"client_secret_basic\","
+                        + "\"client_secret\":\"" + SVC_SECRET + "\"") + ","
+                + serviceClient(SVC_KEY_CLIENT, "\"token_endpoint_auth_method\":\"private_key_jwt\","
+                        + "\"jwks\":{\"keys\":[" + publicJwk(SvcKeys.RSA, SVC_RSA_KID) + ","
+                        + publicJwk(SvcKeys.EC, SVC_EC_KID) + "]}") + "]"
                 + (scopes == null ? "" : ",\"scopes\":[\"" + String.join("\",\"", scopes) + "\"]") + "}");
-        int port = ItEnv.freePort();
         ForkedProcess p = ForkedProcess.start("oidc-provider", List.of("node", "server.mjs", String.valueOf(port),
                 config.toString()), ItEnv.oauthServerDir());
         String ready = p.awaitLine(l -> l.startsWith("READY "), Duration.ofSeconds(30));
-        return new AuthorizationServer(p, ready.substring("READY ".length()).trim());
+        return new AuthorizationServer(p, ready.substring("READY ".length()).trim(), rsaKey, ecKey);
+    }
+
+    private static String serviceClient(String id, String authentication) {
+        return "{\"client_id\":\"" + id + "\"," + authentication + ",\"grant_types\":[\"client_credentials\"],"
+                + "\"response_types\":[],\"redirect_uris\":[],\"x_access_token_ttl\":" + SVC_ACCESS_TTL_SECONDS + "}";
+    }
+
+    /**
+     * The public JWK of a key pair, for a client's {@code jwks}. RSA names no {@code alg}, so that oidc-provider
+     * verifies RS256 and PS256 assertions with it (a JWK's alg restricts the key to that one algorithm).
+     */
+    static String publicJwk(KeyPair pair, String kid) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        if (pair.getPublic() instanceof RSAPublicKey rsa) {
+            return "{\"kty\":\"RSA\",\"n\":\"" + b64.encodeToString(unsigned(rsa.getModulus(), 0)) + "\",\"e\":\""
+                    + b64.encodeToString(unsigned(rsa.getPublicExponent(), 0)) + "\",\"kid\":\"" + kid
+                    + "\",\"use\":\"sig\"}";
+        }
+        ECPublicKey ec = (ECPublicKey) pair.getPublic();
+        if (ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new IllegalArgumentException("only P-256 keys");
+        }
+        return "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + b64.encodeToString(unsigned(ec.getW().getAffineX(), 32))
+                + "\",\"y\":\"" + b64.encodeToString(unsigned(ec.getW().getAffineY(), 32)) + "\",\"kid\":\"" + kid
+                + "\",\"use\":\"sig\"}";
+    }
+
+    /** The big-endian magnitude without a sign byte, left-padded with zeros to {@code length} (0: no padding). */
+    private static byte[] unsigned(java.math.BigInteger value, int length) {
+        byte[] raw = value.toByteArray();
+        int start = raw.length > 1 && raw[0] == 0 ? 1 : 0;
+        int size = raw.length - start;
+        if (length > 0 && size > length) {
+            throw new IllegalArgumentException("coordinate longer than " + length + " bytes");
+        }
+        byte[] out = new byte[Math.max(size, length)];
+        System.arraycopy(raw, start, out, out.length - size, size);
+        return out;
+    }
+
+    /**
+     * Writes {@code key} as an unencrypted PKCS#8 PEM file ({@code -----BEGIN PRIVATE KEY-----}, 64 characters a
+     * line) with permissions 0600, replacing {@code file} atomically: a reader never sees a partial key.
+     */
+    static void writePrivateKeyPem(PrivateKey key, Path file) throws IOException {
+        if (!"PKCS#8".equals(key.getFormat())) {
+            throw new IllegalArgumentException("not a PKCS#8 key: " + key.getFormat());
+        }
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, ".key-", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Writes a fresh RSA 2048 private key that no client has registered (a key rotated away, or never enrolled) to
+     * {@code file}, PKCS#8 PEM with permissions 0600 like {@link #svcRsaKey()}; an assertion signed with it is
+     * refused (invalid_client).
+     */
+    static void writeUnregisteredRsaKey(Path file) throws IOException {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            writePrivateKeyPem(g.generateKeyPair().getPrivate(), file);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** svc-key's registered RSA private key ({@link #SVC_RSA_KID}): PKCS#8 PEM, 0600. */
+    Path svcRsaKey() {
+        return svcRsaKey;
+    }
+
+    /** svc-key's registered EC P-256 private key ({@link #SVC_EC_KID}): PKCS#8 PEM, 0600. */
+    Path svcEcKey() {
+        return svcEcKey;
+    }
+
+    /** The token endpoint: also the audience a private_key_jwt assertion names. */
+    String tokenEndpoint() {
+        return issuer + "/token";
     }
 
     private static String publicClient(String id, int accessTtl) {
@@ -149,6 +300,48 @@ final class AuthorizationServer implements AutoCloseable {
         }
         Map<String, Object> t = postForm("/token", exchange);
         return new Tokens((String) t.get("access_token"), (String) t.get("refresh_token"), (String) t.get("id_token"));
+    }
+
+    /**
+     * A client_credentials token minted directly with a client secret (client_secret_basic), bound to {@code resource}
+     * (null for none), e.g. for a test app's static token minted once at start. There is no refresh or ID token.
+     */
+    Tokens mintClientCredentials(String clientId, String secret, String resource) throws Exception {
+        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("grant_type", "client_credentials"));
+        if (resource != null) {
+            form.put("resource", resource);
+        }
+        TokenAnswer a = tokenRequest(form, basic(clientId, secret));
+        if (a.status() != 200) {
+            throw new AssertionError("client_credentials for " + clientId + " answered " + a.status() + " "
+                    + a.body().get("error"));
+        }
+        return new Tokens((String) a.body().get("access_token"), null, null);
+    }
+
+    /** A token endpoint answer: the HTTP status and the JSON body (error answers included). */
+    record TokenAnswer(int status, Map<String, Object> body) {
+    }
+
+    /**
+     * One raw token request: {@code form} as sent, {@code authorization} the Authorization header value (null for
+     * none, e.g. private_key_jwt or client_secret_post, whose credentials are in the form).
+     */
+    TokenAnswer tokenRequest(Map<String, String> form, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(tokenEndpoint()))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form(form)));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new TokenAnswer(r.statusCode(), Json.parseObject(r.body()));
+    }
+
+    /** An RFC 6749 section 2.3.1 Basic header: id and secret form-urlencoded, then base64. */
+    static String basic(String clientId, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                + URLEncoder.encode(secret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -243,12 +436,17 @@ final class AuthorizationServer implements AutoCloseable {
 
     /** RFC 7662 introspection with the resource server's credentials: would the server accept this token now? */
     boolean active(String token) throws Exception {
+        return Boolean.TRUE.equals(introspect(token).get("active"));
+    }
+
+    /** The resource server's RFC 7662 introspection answer for {@code token} (active, sub, client_id, aud, scope...). */
+    Map<String, Object> introspect(String token) throws Exception {
         String basic = Base64.getEncoder().encodeToString((RS_CLIENT + ":" + RS_SECRET).getBytes(StandardCharsets.UTF_8));
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(issuer + "/token/introspection"))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
                 .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", token)))).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        return Boolean.TRUE.equals(Json.parseObject(r.body()).get("active"));
+        return Json.parseObject(r.body());
     }
 
     /** The server's counters: successful token requests by grant type, failures by grant type and error. */
@@ -277,11 +475,61 @@ final class AuthorizationServer implements AutoCloseable {
     }
 
     /**
+     * How many token requests of a grant type reached the token endpoint so far, answered or refused: the successes
+     * and the failures of every error code together.
+     */
+    long tokenRequests(String grantType) throws Exception {
+        Map<String, Object> s = stats();
+        Long ok = Json.number(Json.object(s, "token"), grantType);
+        long n = ok == null ? 0 : ok;
+        Map<String, Object> errors = Json.object(s, "tokenErrors");
+        if (errors != null) {
+            for (Map.Entry<String, Object> e : errors.entrySet()) {
+                if (e.getKey().startsWith(grantType + ":")) {
+                    n += ((Number) e.getValue()).longValue();
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Each successful dynamic client registration (RFC 7591) so far, oldest first, as registered (the provider's
+     * defaults filling what the request left out): client_id, application_type, grant_types,
+     * token_endpoint_auth_method.
+     */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> registrations() throws Exception {
+        List<Object> all = Json.array(stats(), "registrations");
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        if (all != null) {
+            for (Object r : all) {
+                out.add((Map<String, Object>) r);
+            }
+        }
+        return out;
+    }
+
+    /** How many client_credentials token requests succeeded so far, all clients together. */
+    long clientCredentialsGrants() throws Exception {
+        return tokenGrants("client_credentials");
+    }
+
+    /**
      * When the server granted each successful refresh_token request of {@code clientId} so far (epoch millis of the
      * server's clock, which is this machine's), oldest first.
      */
     List<Long> refreshTimes(String clientId) throws Exception {
-        Map<String, Object> all = Json.object(stats(), "refreshTimes");
+        return times("refreshTimes", clientId);
+    }
+
+    /** When the server granted each successful client_credentials request of {@code clientId} so far, oldest first. */
+    List<Long> ccTimes(String clientId) throws Exception {
+        return times("ccTimes", clientId);
+    }
+
+    private List<Long> times(String stat, String clientId) throws Exception {
+        Map<String, Object> all = Json.object(stats(), stat);
         List<Object> times = all == null ? null : Json.array(all, clientId);
         List<Long> out = new java.util.ArrayList<>();
         if (times != null) {
