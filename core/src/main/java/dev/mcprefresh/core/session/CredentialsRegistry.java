@@ -49,6 +49,12 @@ public final class CredentialsRegistry {
     private volatile long nextStoreCheckMillis;
     /** How long the JVM's exit waits for a refresh under way: a token request's timeout, and time to store the answer. */
     private volatile Duration exitWait = Duration.ofSeconds(12);
+
+    /** For tests: how long {@link #drainBeforeExit} waits. */
+    void exitWait(Duration wait) {
+        exitWait = wait;
+    }
+
     /** A read of a remote store is under way on the executor. */
     private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -322,7 +328,9 @@ public final class CredentialsRegistry {
             Log.warn("the JVM ends while a token refresh is still under way after " + waitedMillis + " ms; if the"
                     + " authorization server rotated the refresh token, the store keeps the spent one and the next"
                     + " refresh needs a new login");
-        } else if (waitedMillis > 0) {
+            return; // a write-back would wait for that refresh, which holds the entry's refresh lock
+        }
+        if (waitedMillis > 0) {
             Log.debug("the JVM's exit waited " + waitedMillis + " ms for the agent's work under way");
         }
         for (Credentials c : byEntry.values()) {
