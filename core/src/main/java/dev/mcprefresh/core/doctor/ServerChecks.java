@@ -74,7 +74,7 @@ public final class ServerChecks {
         List<String> grants = meta.grantTypesSupported();
         boolean cc = grants.contains(TokenRecord.GRANT_CLIENT_CREDENTIALS);
         f.add(Finding.of("client_credentials grant", cc, "in grant_types_supported: service accounts work (add"
-                + " --grant client_credentials)", service && !grants.isEmpty() ? Level.FAIL : Level.OK,
+                + " --grant client_credentials)", !service ? Level.OK : grants.isEmpty() ? Level.WARN : Level.FAIL,
                 grants.isEmpty() ? "grant_types_supported is not published; whether service accounts work is unknown"
                         : "not in grant_types_supported" + (service ? "" : " (needed only by service accounts)"),
                 service ? "on the authorization server, allow the client_credentials grant for this client" : null));
@@ -82,7 +82,7 @@ public final class ServerChecks {
         boolean keyJwt = methods.contains(TokenRecord.AUTH_PRIVATE_KEY_JWT);
         boolean usesKey = stored != null && stored.clientKey() != null;
         f.add(Finding.of("private_key_jwt client authentication", keyJwt, "in token_endpoint_auth_methods_supported"
-                + algorithms(meta), usesKey && !methods.isEmpty() ? Level.FAIL : Level.OK,
+                + algorithms(meta), !usesKey ? Level.OK : methods.isEmpty() ? Level.WARN : Level.FAIL,
                 methods.isEmpty() ? "token_endpoint_auth_methods_supported is not published"
                         : "not in token_endpoint_auth_methods_supported " + methods
                                 + (usesKey ? "" : " (needed only by clients with a private key)"),

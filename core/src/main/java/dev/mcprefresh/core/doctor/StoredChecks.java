@@ -23,6 +23,11 @@ public final class StoredChecks {
         } else if (r.needsLogin()) {
             f.add(new Finding("stored credential", Level.FAIL, "marked as needing a new login: " + r.needsLoginReason(),
                     "java -jar mcp-refresh.jar login " + r.serverUrl()));
+        } else if (r.clientCredentials() && r.clientKey() == null && r.clientSecret() == null) {
+            f.add(new Finding("stored credential", Level.FAIL, "service account " + r.clientId() + " has neither a client"
+                    + " secret nor a private key to mint with", "java -jar mcp-refresh.jar add " + r.serverUrl()
+                    + " --grant client_credentials --client-id " + r.clientId() + " --client-secret-file F (or"
+                    + " --private-key-file KEY.pem)"));
         } else if (r.clientCredentials()) {
             f.add(Finding.ok("stored credential", "service account: client " + r.clientId() + " mints its tokens with"
                     + " its " + (r.clientKey() != null ? "private key (private_key_jwt)" : "client secret ("

@@ -18,9 +18,10 @@ public final class IssuerCheck {
         String iss = response.issuer();
         if (iss == null) {
             if (serverSendsIss) {
-                throw new LoginException("the authorization response carried no iss, though " + expectedIssuer
-                        + " advertises authorization_response_iss_parameter_supported (RFC 9207): it may come from"
-                        + " another authorization server (a mix-up attack); the code was not redeemed");
+                throw new LoginException("the authorization response carried no iss, though "
+                        + ServerText.safe(expectedIssuer) + " advertises authorization_response_iss_parameter_supported"
+                        + " (RFC 9207): it may come from another authorization server (a mix-up attack); the code was"
+                        + " not redeemed");
             }
             return;
         }
@@ -32,8 +33,8 @@ public final class IssuerCheck {
         // RFC 9207 2.4: simple string comparison, no normalisation.
         if (!iss.equals(expectedIssuer)) {
             throw new LoginException("the authorization response came from issuer " + ServerText.safe(iss)
-                    + ", not " + expectedIssuer + " where this login began (RFC 9207 mix-up defence); the code was not"
-                    + " redeemed");
+                    + ", not " + ServerText.safe(expectedIssuer) + " where this login began (RFC 9207 mix-up defence);"
+                    + " the code was not redeemed");
         }
     }
 }
