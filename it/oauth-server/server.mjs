@@ -6,7 +6,8 @@
 //                                  "x_access_token_format": "jwt" (optional; resource-bound tokens as JWTs),
 //                                  "x_refresh_expires_in": true (optional; see below),
 //                                  "x_refresh_token_max": 40 (optional; see below) } ],
-//                  "scopes": [...] (optional; default openid offline_access mcp) }
+//                  "scopes": [...] (optional; default openid offline_access mcp),
+//                  "cimd": true (optional; client ID metadata documents from loopback https URLs, see cimd.mjs) }
 // Prints "READY <issuer>" on stdout once it listens.
 //
 // The interaction step (login + consent) is answered automatically for the account named by the authorization
@@ -45,11 +46,13 @@
 //                    registrations: [{client_id, application_type, grant_types, token_endpoint_auth_method}: each
 //                                    successful dynamic registration (RFC 7591) as registered, oldest first; the
 //                                    provider's defaults fill what the request left out (application_type "web",
-//                                    grant_types ["authorization_code"])] }
+//                                    grant_types ["authorization_code"])],
+//                    cimdFetches: [{url, status}], cimdClients: [client_id, ...] (see cimd.mjs) }
 // POST /test/destroy-access-token (body: the token): destroys one access token, leaving its grant alive.
 import http from 'node:http';
 import fs from 'node:fs';
 import Provider, { errors } from 'oidc-provider';
+import { cimdConfiguration } from './cimd.mjs';
 
 const port = Number(process.argv[2]);
 const config = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
@@ -57,6 +60,8 @@ const issuer = `http://127.0.0.1:${port}`;
 
 const stats = { token: {}, tokenErrors: {}, refreshReuse: 0, refreshTimes: {}, ccTimes: {}, registrations: [] };
 const bump = (map, key) => { map[key] = (map[key] || 0) + 1; };
+// Client ID Metadata Documents when the config says "cimd": true (see cimd.mjs); adds its stats either way.
+const cimd = cimdConfiguration(config, stats);
 
 const refreshTtl = (client) => (client && client.x_refresh_token_ttl) || 3600;
 // Capped by the grant's session maximum, counted from the first refresh token's issue (iiat, kept across rotation).
@@ -81,6 +86,7 @@ const provider = new Provider(issuer, {
     registration: { enabled: true },
     deviceFlow: { enabled: true },
     clientCredentials: { enabled: true },
+    ...cimd.features,
     // RFC 8707, as the MCP authorization spec requires: a token asked for with `resource` is bound to that MCP
     // server, with the client's short test lifetime. Opaque (introspectable) unless the client says
     // x_access_token_format "jwt": then an RFC 9068 JWT signed with the provider's keys, carrying iss, sub and aud,
@@ -118,6 +124,7 @@ const provider = new Provider(issuer, {
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   cookies: { keys: ['mcp-refresh-test-only-cookie-key'] },
   clientBasedCORS: () => false,
+  ...(cimd.fetch ? { fetch: cimd.fetch } : {}),
 });
 // Plain HTTP on loopback is expected here; the provider must still produce http:// URLs.
 provider.proxy = false;

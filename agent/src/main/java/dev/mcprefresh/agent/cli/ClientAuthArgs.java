@@ -72,7 +72,7 @@ final class ClientAuthArgs {
 
     /** Whether the client can prove who it is (a confidential client): client credentials require it. */
     boolean confidential() {
-        return secret != null || key != null;
+        return secret != null && !TokenRecord.AUTH_NONE.equals(method) || key != null;
     }
 
     TokenRecord.Builder applyTo(TokenRecord.Builder b) {

@@ -112,7 +112,8 @@ final class LoginCommand {
                     : a.has("resource") ? a.get("resource") : meta.resource() != null ? meta.resource() : url.toString();
             String granted = grantedScope(store, url, meta.issuer());
             String scope = LoginScope.of(a.get("scope"), meta.resourceScopes(), meta.scopesSupported(), granted);
-            if (granted != null && a.has("scope")) {
+            if (a.has("scope") && !java.util.Objects.equals(scope,
+                    LoginScope.of(a.get("scope"), meta.resourceScopes(), meta.scopesSupported(), null))) {
                 out.println("asking for scope \"" + scope + "\": the granted scope and the requested one together"
                         + " (a step-up keeps what was granted)");
             }

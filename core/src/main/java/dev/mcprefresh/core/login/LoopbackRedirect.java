@@ -67,7 +67,7 @@ public final class LoopbackRedirect implements AutoCloseable {
         try (exchange) {
             String page = !ours ? "This is not the login mcp-refresh is waiting for."
                     : params.containsKey("error") ? "Login failed; see the terminal."
-                    : "Logged in. You can close this window and return to the terminal.";
+                    : "Received. You can close this window; the terminal says whether the login succeeded.";
             byte[] body = ("<!doctype html><meta charset=utf-8><title>mcp-refresh</title><p>" + page)
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");

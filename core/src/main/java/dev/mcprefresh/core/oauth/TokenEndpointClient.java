@@ -205,6 +205,9 @@ public final class TokenEndpointClient {
         } catch (KeyFileException e) {
             throw new TokenEndpointException("the client's private key cannot be used: " + e.getMessage(),
                     Failure.CONFIGURATION, null);
+        } catch (IllegalArgumentException e) {
+            throw new TokenEndpointException("no client assertion can be made: the store entry has an empty client_id"
+                    + " or token endpoint", Failure.CONFIGURATION, null);
         }
     }
 
@@ -246,7 +249,7 @@ public final class TokenEndpointClient {
             throw new TokenEndpointException(described + " without an OAuth error (" + response.mediaType()
                     + "), likely from a proxy or gateway; will retry later", Failure.TRANSIENT, null);
         }
-        if (error.equals("invalid_grant")) {
+        if (error.equals("invalid_grant") && !TokenRecord.GRANT_CLIENT_CREDENTIALS.equals(grantType)) {
             throw new TokenEndpointException(described, Failure.GRANT_DEAD, error); // expired, revoked or already used
         }
         String fix = configurationFix(error, grantType == null ? "requested" : grantType);
@@ -266,6 +269,9 @@ public final class TokenEndpointClient {
             case "unauthorized_client":
                 return "the stored client is not allowed the " + grantType + " grant: allow it for this client at the"
                         + " authorization server, or run login again to register a new client";
+            case "invalid_grant": // only a service account's mint reaches here: its client, not a grant, is refused
+                return "the authorization server refused to mint a token for the stored client: check that the"
+                        + " client may use the " + grantType + " grant with the stored scope and resource";
             case "unsupported_grant_type":
                 return "the authorization server does not support the " + grantType + " grant";
             case "invalid_target":

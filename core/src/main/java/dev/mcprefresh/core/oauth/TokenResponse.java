@@ -181,8 +181,8 @@ public final class TokenResponse {
         } else if (refreshToken != null) {
             b.refreshExpiresAt(null); // a new token whose end the server did not state
         }
-        if (scope != null) {
-            b.scope(scope);
+        if (scope != null && !old.clientCredentials()) {
+            b.scope(scope); // a service account's stored scope is what each mint asks for: the answer may not narrow it
         }
         return b.build();
     }

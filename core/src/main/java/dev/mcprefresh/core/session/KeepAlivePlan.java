@@ -58,8 +58,8 @@ public final class KeepAlivePlan {
 
     private static long at(TokenRecord r, long nowMillis, double fraction) {
         RefreshDeadline deadline = RefreshDeadline.of(r);
-        if (deadline == null || r.updatedAt() == null || r.needsLogin()) {
-            return NONE;
+        if (deadline == null || r.updatedAt() == null || r.needsLogin() || r.clientCredentials()) {
+            return NONE; // a service account mints when it needs to, even if its server sent a refresh token
         }
         long last = r.updatedAt().toEpochMilli();
         long end = deadline.at().toEpochMilli();

@@ -115,6 +115,19 @@ final class AuthorizationServer implements AutoCloseable {
 
     /** {@code scopes}: the scopes the server offers, e.g. without offline_access; null for the usual ones. */
     static AuthorizationServer start(Path workDir, List<String> scopes) throws Exception {
+        return start(workDir, scopes, null);
+    }
+
+    /**
+     * With client ID metadata documents on (server.mjs "cimd": true, see it/oauth-server/cimd.mjs): client ids that
+     * are https://127.0.0.1:PORT/PATH URLs are resolved by fetching the document there, trusting the PEM certificate
+     * {@code cimdTrustedCert} (NODE_EXTRA_CA_CERTS). {@link #cimdFetches()} tells what the server fetched.
+     */
+    static AuthorizationServer startWithClientMetadataDocuments(Path workDir, Path cimdTrustedCert) throws Exception {
+        return start(workDir, null, cimdTrustedCert);
+    }
+
+    private static AuthorizationServer start(Path workDir, List<String> scopes, Path cimdTrustedCert) throws Exception {
         Path modules = ItEnv.oauthServerDir().resolve("node_modules/oidc-provider");
         if (!Files.isDirectory(modules)) {
             throw new IllegalStateException("npm packages missing: run 'npm ci' in " + ItEnv.oauthServerDir());
@@ -141,9 +154,11 @@ final class AuthorizationServer implements AutoCloseable {
                 + serviceClient(SVC_KEY_CLIENT, "\"token_endpoint_auth_method\":\"private_key_jwt\","
                         + "\"jwks\":{\"keys\":[" + publicJwk(SvcKeys.RSA, SVC_RSA_KID) + ","
                         + publicJwk(SvcKeys.EC, SVC_EC_KID) + "]}") + "]"
-                + (scopes == null ? "" : ",\"scopes\":[\"" + String.join("\",\"", scopes) + "\"]") + "}");
+                + (scopes == null ? "" : ",\"scopes\":[\"" + String.join("\",\"", scopes) + "\"]")
+                + (cimdTrustedCert == null ? "" : ",\"cimd\":true") + "}");
         ForkedProcess p = ForkedProcess.start("oidc-provider", List.of("node", "server.mjs", String.valueOf(port),
-                config.toString()), ItEnv.oauthServerDir());
+                config.toString()), ItEnv.oauthServerDir(), cimdTrustedCert == null ? Map.of()
+                        : Map.of("NODE_EXTRA_CA_CERTS", cimdTrustedCert.toAbsolutePath().toString()));
         String ready = p.awaitLine(l -> l.startsWith("READY "), Duration.ofSeconds(30));
         return new AuthorizationServer(p, ready.substring("READY ".length()).trim(), rsaKey, ecKey);
     }
@@ -508,6 +523,28 @@ final class AuthorizationServer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Each client ID metadata document fetch the server made so far, oldest first: {url, status} (status 0 when no
+     * answer came). Empty unless started with {@link #startWithClientMetadataDocuments}.
+     */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> cimdFetches() throws Exception {
+        List<Object> all = Json.array(stats(), "cimdFetches");
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        if (all != null) {
+            for (Object f : all) {
+                out.add((Map<String, Object>) f);
+            }
+        }
+        return out;
+    }
+
+    /** The client id each time the server resolved a client from a metadata document (fetched or cached). */
+    List<String> cimdClients() throws Exception {
+        List<Object> all = Json.array(stats(), "cimdClients");
+        return all == null ? List.of() : all.stream().map(String::valueOf).toList();
     }
 
     /** How many client_credentials token requests succeeded so far, all clients together. */

@@ -265,11 +265,10 @@ class LoginRulesTest {
         String storeFile = dir.resolve("store/tokens.json").toString();
         AgentCli.Result doctor = AgentCli.run(dir, "doctor", server.mcpUrl, "--store", storeFile);
         String out = doctor.output();
-        assertTrue(out.contains("[OK  ] authorization response issuer (RFC 9207): advertised: login refuses an answer"
-                + " that does not name " + as.issuer), out);
-        assertTrue(out.contains("[OK  ] client_credentials grant: in grant_types_supported"), out);
-        assertTrue(out.contains("[OK  ] private_key_jwt client authentication: in token_endpoint_auth_methods_supported"),
-                out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("  [OK  ] authorization response issuer (RFC 9207): ")
+                && l.contains(as.issuer)), out);
+        assertTrue(out.contains("[OK  ] client_credentials grant: "), out);
+        assertTrue(out.contains("[OK  ] private_key_jwt client authentication: "), out);
         assertTrue(out.contains("[OK  ] client registration: dynamic client registration offered"), out);
 
         AgentCli.Result json = AgentCli.run(dir, "doctor", server.mcpUrl, "--json", "--store", storeFile);
