@@ -187,7 +187,6 @@ final class LoginCommand {
         return flow.awaitTokens(tokens, timeout);
     }
 
-    /** The given client, or one registered now (RFC 7591) when none was given. */
     /**
      * The client to log in with, in the MCP authorization spec's order: pre-registered (--client-id), a client ID
      * metadata document where the server takes one, else one registered now (RFC 7591).

@@ -31,6 +31,14 @@ final class ForkedProcess implements AutoCloseable {
         return start(name, command, workDir, line -> { });
     }
 
+    /** With {@code env} added to (or replacing in) this JVM's environment, e.g. NODE_EXTRA_CA_CERTS for node. */
+    static ForkedProcess start(String name, List<String> command, Path workDir, java.util.Map<String, String> env)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+        pb.environment().putAll(env);
+        return new ForkedProcess(name, pb.start(), line -> { });
+    }
+
     /** Also hands every line to {@code echo} as it arrives (the demo shows them live). */
     static ForkedProcess start(String name, List<String> command, Path workDir,
             java.util.function.Consumer<String> echo) throws IOException {
