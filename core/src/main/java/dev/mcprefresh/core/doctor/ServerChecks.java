@@ -17,6 +17,8 @@ public final class ServerChecks {
 
     public static List<Finding> of(AuthorizationServerMetadata meta, TokenRecord stored) {
         List<Finding> f = new ArrayList<>();
+        // A service account neither logs in nor refreshes: what only users' grants need is said, never failed.
+        boolean service = stored != null && stored.clientCredentials();
         f.add(Finding.of("protected resource metadata (RFC 9728)", meta.resourceMetadataAt() != null,
                 "found at " + meta.resourceMetadataAt(), Level.WARN,
                 "none; the MCP server's origin was taken as the authorization server",
@@ -33,12 +35,12 @@ public final class ServerChecks {
                 "on the authorization server, enable the offline_access scope for MCP clients"));
         List<String> grants = meta.grantTypesSupported();
         f.add(Finding.of("refresh_token grant", meta.advertisesRefreshTokenGrant(), "in grant_types_supported",
-                grants.isEmpty() ? Level.WARN : Level.FAIL, grants.isEmpty()
+                service ? Level.OK : grants.isEmpty() ? Level.WARN : Level.FAIL, grants.isEmpty()
                         ? "grant_types_supported is not published; whether refresh works is unknown"
                         : "grant_types_supported is " + grants + ": no refresh_token",
-                "on the authorization server, allow the refresh_token grant for MCP clients"));
+                service ? null : "on the authorization server, allow the refresh_token grant for MCP clients"));
         boolean s256 = meta.codeChallengeMethodsSupported().contains("S256");
-        f.add(Finding.of("PKCE S256", s256, "in code_challenge_methods_supported", Level.FAIL,
+        f.add(Finding.of("PKCE S256", s256, "in code_challenge_methods_supported", service ? Level.WARN : Level.FAIL,
                 "code_challenge_methods_supported is " + meta.codeChallengeMethodsSupported(),
                 "publish code_challenge_methods_supported with S256; login refuses servers without it"));
         f.add(clientIdentification(meta));

@@ -216,4 +216,24 @@ class ServerChecksTest {
         assertEquals(Level.OK, unlisted.level());
         assertTrue(unlisted.detail().contains("lists none"), unlisted.detail());
     }
+
+    @Test
+    void aMachineToMachineServerDoesNotFailAServiceAccount() {
+        // No refresh_token grant, no PKCE: a server for service accounts only. Users' logins would fail there; a
+        // service account's mint does not need either.
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("issuer", "https://as.example");
+        m.put("token_endpoint", "https://as.example/token");
+        m.put("grant_types_supported", java.util.List.of("client_credentials"));
+        m.put("code_challenge_methods_supported", java.util.List.of());
+        dev.mcprefresh.core.store.TokenRecord service = dev.mcprefresh.core.store.TokenRecord
+                .builder("https://mcp.example/mcp").clientId("svc").clientSecret("s")
+                .grantType(dev.mcprefresh.core.store.TokenRecord.GRANT_CLIENT_CREDENTIALS).build();
+        java.util.List<Finding> forService = ServerChecks.of(dev.mcprefresh.core.oauth.MetadataFixtures.of(m), service);
+        org.junit.jupiter.api.Assertions.assertTrue(forService.stream().noneMatch(x -> x.level() == Finding.Level.FAIL),
+                forService.toString());
+        java.util.List<Finding> forUser = ServerChecks.of(dev.mcprefresh.core.oauth.MetadataFixtures.of(m), null);
+        org.junit.jupiter.api.Assertions.assertTrue(forUser.stream().anyMatch(x -> x.level() == Finding.Level.FAIL
+                && x.check().equals("refresh_token grant")), forUser.toString());
+    }
 }
