@@ -10,6 +10,7 @@ import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.config.UnknownSettings;
 import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.session.CredentialsRegistry;
+import dev.mcprefresh.core.util.DaemonThreads;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,7 +181,14 @@ final class Agent {
         /** A refresh under way when the JVM ends stores its answer first (see drainBeforeExit). */
         private static void drainAtExit(CredentialsRegistry r) {
             try {
-                Runtime.getRuntime().addShutdownHook(new Thread(r::drainBeforeExit, "mcp-refresh-exit"));
+                // A thread of ours: one made here would keep the app thread's class loader for the JVM's life.
+                Runtime.getRuntime().addShutdownHook(DaemonThreads.factory("exit").newThread(() -> {
+                    try {
+                        r.drainBeforeExit();
+                    } catch (Throwable t) {
+                        Log.warn("could not wait for a refresh under way at exit", t);
+                    }
+                }));
             } catch (IllegalStateException | SecurityException e) {
                 // the JVM is already ending, or the app forbids hooks: nothing to wait for, or no way to
             }

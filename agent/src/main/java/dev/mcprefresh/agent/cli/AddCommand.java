@@ -49,7 +49,9 @@ final class AddCommand {
             "                              (default: by the credentials given; none without)",
             "  --token-endpoint URL        skip discovery",
             "  --resource URI              RFC 8707 resource sent with every refresh (as at login)",
-            "  --scope S                   the granted scope, for the record",
+            "  --no-resource               send none (for servers that refuse it)",
+            "  --scope S                   the granted scope, for the record; for client_credentials, what each mint asks",
+            "                              for",
             "  --no-verify                 store without contacting the token endpoint",
             "  --refresh-idle LIFETIME     how long the server lets a refresh token sit unused (30m, 12h, 7d), when it",
             "                              does not say: the agent refreshes idle apps' grants before that",
@@ -69,19 +71,28 @@ final class AddCommand {
         Set<String> valued = new java.util.HashSet<>(Set.of("client-id", "refresh-token-file", "grant",
                 "token-endpoint", "resource", "scope", "refresh-idle", "store"));
         valued.addAll(ClientAuthArgs.OPTIONS);
-        Args a = Args.parse(argv, 1, valued, Set.of("no-verify", "replace-corrupt-store", "help"));
+        Args a = Args.parse(argv, 1, valued, Set.of("no-verify", "no-resource", "replace-corrupt-store", "help"));
         if (a.has("help")) {
             out.println(HELP);
             return 0;
         }
         URI url = CliInputs.httpUrl(a.single("<mcp-url>"), "<mcp-url>");
+        if (a.has("resource") && a.has("no-resource")) {
+            throw new Args.UsageException("--resource and --no-resource exclude each other");
+        }
         String grant = a.has("grant") ? a.get("grant") : TokenRecord.GRANT_REFRESH_TOKEN;
         if (!Set.of(TokenRecord.GRANT_REFRESH_TOKEN, TokenRecord.GRANT_CLIENT_CREDENTIALS).contains(grant)) {
             throw new Args.UsageException("--grant must be refresh_token or client_credentials");
         }
         boolean service = grant.equals(TokenRecord.GRANT_CLIENT_CREDENTIALS);
         String clientId = required(a, "client-id");
-        ClientAuthArgs auth = ClientAuthArgs.parse(a);
+        java.util.Set<String> said = new java.util.HashSet<>();
+        java.util.function.Consumer<String> warnOnce = line -> {
+            if (said.add(line)) {
+                err.println(line);
+            }
+        };
+        ClientAuthArgs auth = ClientAuthArgs.parse(a, warnOnce);
         String refreshToken = null;
         if (service) {
             for (String refreshOnly : new String[] {"refresh-token-file", "refresh-idle"}) {
@@ -111,7 +122,7 @@ final class AddCommand {
                 tokenEndpoint = meta.tokenEndpoint();
                 issuer = meta.issuer();
                 introspection = meta.introspectionEndpoint();
-                if (service && resource == null) {
+                if (service && resource == null && !a.has("no-resource")) {
                     resource = meta.resource(); // a minted token is bound to its MCP server, as at a login
                 }
                 out.println("token endpoint: " + tokenEndpoint + " (from " + meta.foundAt() + ")");
@@ -122,7 +133,7 @@ final class AddCommand {
         } else {
             CliInputs.httpUrl(tokenEndpoint, "--token-endpoint");
         }
-        if (service && resource == null) {
+        if (service && resource == null && !a.has("no-resource")) {
             resource = url.toString();
         }
         TokenRecord record = auth.applyTo(TokenRecord.builder(url.toString()).issuer(issuer).tokenEndpoint(tokenEndpoint)
@@ -130,7 +141,7 @@ final class AddCommand {
                 .scope(a.get("scope")).refreshIdleSeconds(refreshIdle)
                 .refreshToken(refreshToken).updatedAt(Instant.now()).build();
 
-        TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC(), err::println);
+        TokenEndpointClient tokens = new TokenEndpointClient(http, Clock.systemUTC(), warnOnce);
         // Whose grant: asked before the check refresh, which may rotate the file's refresh token: from then on
         // nothing may stand between the answer and the store.
         record = service ? record : StoredEntries.withIdentity(record, introspection, tokens);

@@ -25,7 +25,8 @@ final class ClientAuthArgs {
         this.key = key;
     }
 
-    static ClientAuthArgs parse(Args a) {
+    /** {@code warn}: where a key file's loose permissions are said (the key is loaded now, to refuse a bad one). */
+    static ClientAuthArgs parse(Args a, java.util.function.Consumer<String> warn) {
         if (a.has("client-secret-file") && a.has("private-key-file")) {
             throw new Args.UsageException("--client-secret-file and --private-key-file exclude each other");
         }
@@ -54,6 +55,11 @@ final class ClientAuthArgs {
             String alg = a.get("signing-alg");
             if (alg != null && !ClientKey.ALGORITHMS.contains(alg)) {
                 throw new Args.UsageException("--signing-alg must be RS256, PS256 or ES256");
+            }
+            try {
+                dev.mcprefresh.core.oauth.SigningKey.load(file, alg, a.get("key-id"), warn); // refused now, not at a mint
+            } catch (dev.mcprefresh.core.oauth.KeyFileException e) {
+                throw new Args.UsageException(e.getMessage());
             }
             // The store keeps the path (absolute: the agent runs elsewhere), never the key.
             key = new ClientKey(file.toString(), a.get("key-id"), alg, a.get("assertion-audience"));

@@ -46,7 +46,10 @@ final class LoginCommand {
             "                            used as the client id where the server takes such documents",
             "  --print-client-metadata   print the document to host at --client-metadata-url, and exit",
             "  --client-secret-file F    that client's secret, for confidential clients",
-            "  --auth-method M           none | client_secret_basic | client_secret_post (default by secret)",
+            "  --private-key-file KEY    or its private key (private_key_jwt, RFC 7523; PKCS#8 PEM, mode 0600), with",
+            "                            --key-id KID, --signing-alg RS256|PS256|ES256, --assertion-audience URL",
+            "  --auth-method M           none | client_secret_basic | client_secret_post | private_key_jwt (default by",
+            "                            the credentials given)",
             "  --scope S                 scopes to ask for (default: the resource's scopes_supported), with those",
             "                            already granted (after an insufficient_scope answer: the challenged ones)",
             "  --resource URI            RFC 8707 resource (default: the resource metadata's, else the MCP URL)",
@@ -68,8 +71,10 @@ final class LoginCommand {
     }
 
     int run(String[] argv) throws InterruptedException {
-        Args a = Args.parse(argv, 1, Set.of("client-id", "client-secret-file", "auth-method", "scope", "resource",
-                "port", "timeout", "refresh-idle", "store", "client-metadata-url"),
+        Set<String> valued = new java.util.HashSet<>(Set.of("client-id", "scope", "resource", "port", "timeout",
+                "refresh-idle", "store", "client-metadata-url"));
+        valued.addAll(ClientAuthArgs.OPTIONS);
+        Args a = Args.parse(argv, 1, valued,
                 Set.of("no-resource", "device", "no-browser", "print-client-metadata", "help"));
         if (a.has("help")) {
             out.println(HELP);
@@ -88,14 +93,9 @@ final class LoginCommand {
         if (a.has("resource") && a.has("no-resource")) {
             throw new Args.UsageException("--resource and --no-resource exclude each other");
         }
-        String secret = a.has("client-secret-file") ? CliInputs.readSecret(a.get("client-secret-file"), "client secret")
-                : null;
-        if (secret != null && !a.has("client-id")) {
-            throw new Args.UsageException("--client-secret-file needs --client-id");
-        }
-        String method = a.get("auth-method");
-        if (method != null && !Set.of(TokenRecord.AUTH_NONE, TokenRecord.AUTH_BASIC, TokenRecord.AUTH_POST).contains(method)) {
-            throw new Args.UsageException("--auth-method must be none, client_secret_basic or client_secret_post");
+        ClientAuthArgs auth = ClientAuthArgs.parse(a, err::println);
+        if (auth.confidential() && !a.has("client-id")) {
+            throw new Args.UsageException("a client secret or key needs --client-id (the client it belongs to)");
         }
         int port = a.has("port") ? CliInputs.positiveInt(a.get("port"), "--port") : 0;
         Duration timeout = Duration.ofSeconds(a.has("timeout") ? CliInputs.positiveInt(a.get("timeout"), "--timeout")
@@ -118,8 +118,8 @@ final class LoginCommand {
                         + " (a step-up keeps what was granted)");
             }
             TokenRecord client = TokenRecord.builder(url.toString()).issuer(meta.issuer())
-                    .tokenEndpoint(meta.tokenEndpoint()).clientId(a.get("client-id")).clientSecret(secret)
-                    .authMethod(method).resource(resource)
+                    .tokenEndpoint(meta.tokenEndpoint()).clientId(a.get("client-id")).clientSecret(auth.secret)
+                    .authMethod(auth.method).clientKey(auth.key).resource(resource)
                     .scope(scope).refreshIdleSeconds(refreshIdle).build();
             Instant at = Instant.now();
             TokenResponse response;
@@ -243,6 +243,7 @@ final class LoginCommand {
     private static String grantedScope(TokenStore store, URI url, String issuer) {
         try {
             java.util.List<TokenRecord> stored = store.read().forServer(url.toString());
+            stored.removeIf(TokenRecord::clientCredentials); // a service account's scope is not a user's grant
             if (stored.size() == 1 && issuer != null && issuer.equals(stored.get(0).issuer())) {
                 return stored.get(0).scope();
             }

@@ -30,8 +30,9 @@ final class StoredEntries {
         java.util.Map<String, Object> claims = dev.mcprefresh.core.oauth.JwtClaims.of(record.accessToken());
         String subject = dev.mcprefresh.core.oauth.JwtClaims.string(claims, "sub");
         String issuer = dev.mcprefresh.core.oauth.JwtClaims.string(claims, "iss");
-        return new Identity(issuer != null ? issuer : record.issuer(), subject != null ? subject : record.clientId(),
-                record.clientId());
+        // The issuer from the server's metadata stays the one stored; the token's own is used only without it.
+        return new Identity(record.issuer() != null ? record.issuer() : issuer,
+                subject != null ? subject : record.clientId(), record.clientId());
     }
 
     /** The entry of {@code url} for {@code identity} (null: the only one), or null when the store has none. */
@@ -62,11 +63,11 @@ final class StoredEntries {
      */
     static TokenRecord save(TokenStore store, TokenRecord record, Consumer<String> note) {
         return store.update(contents -> {
-            TokenRecord existing = contents.find(record.serverUrl(), record.identity());
-            if (existing == null && record.subject() != null) {
+            TokenRecord existing = sameAccount(contents, record);
+            if (existing == null && record.subject() != null && !record.clientCredentials()) {
                 List<TokenRecord> unnamed = new ArrayList<>();
                 for (TokenRecord r : contents.forServer(record.serverUrl())) {
-                    if (r.subject() == null) {
+                    if (r.subject() == null && !r.clientCredentials()) {
                         unnamed.add(r);
                     }
                 }
@@ -99,6 +100,24 @@ final class StoredEntries {
             contents.put(toStore);
             return toStore;
         });
+    }
+
+    /**
+     * The entry {@code record} updates: a service account's is its client's on that server (whatever subject a
+     * verified or an unverified add found); a user's is the same user's. Never an entry of the other kind: a service
+     * account never replaces a user's grant, nor a login a service account.
+     */
+    private static TokenRecord sameAccount(StoreContents contents, TokenRecord record) {
+        for (TokenRecord r : contents.forServer(record.serverUrl())) {
+            if (r.clientCredentials() != record.clientCredentials()) {
+                continue;
+            }
+            if (record.clientCredentials() ? r.clientId() != null && r.clientId().equals(record.clientId())
+                    : r.identity().sameUser(record.identity())) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /**

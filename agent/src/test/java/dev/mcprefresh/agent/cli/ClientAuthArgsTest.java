@@ -24,17 +24,31 @@ class ClientAuthArgsTest {
     Path dir;
     private Path secretFile;
     private Path keyFile;
+    private Path ecKeyFile;
+
+    private Path pem(String name, String type, int size) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance(type);
+        g.initialize(size);
+        Path file = Files.writeString(dir.resolve(name), "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64
+                .getMimeEncoder(64, new byte[] {'\n'}).encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
 
     @BeforeEach
     void files() throws Exception {
         secretFile = Files.writeString(dir.resolve("secret.txt"), "cs-SECRET\n");
-        keyFile = Files.writeString(dir.resolve("key.pem"), "not read by the command line\n");
+        // A real key: the command line loads it, so that a bad one is refused before anything is stored.
+        keyFile = pem("key.pem", "RSA", 2048); // RS256 and PS256
+        ecKeyFile = pem("ec.pem", "EC", 256); // ES256
     }
 
     private static ClientAuthArgs parse(String... options) {
         List<String> argv = new ArrayList<>(List.of("add", "https://mcp.example/mcp"));
         argv.addAll(Arrays.asList(options));
-        return ClientAuthArgs.parse(Args.parse(argv.toArray(new String[0]), 1, ClientAuthArgs.OPTIONS, Set.of()));
+        return ClientAuthArgs.parse(Args.parse(argv.toArray(new String[0]), 1, ClientAuthArgs.OPTIONS, Set.of()),
+                line -> { });
     }
 
     private static String refused(String... options) {
@@ -80,7 +94,8 @@ class ClientAuthArgsTest {
                     refused("--private-key-file", keyFile.toString(), "--signing-alg", alg), alg);
         }
         for (String alg : ClientKey.ALGORITHMS) {
-            assertEquals(alg, parse("--private-key-file", keyFile.toString(), "--signing-alg", alg).key.algorithm());
+            Path key = alg.equals("ES256") ? ecKeyFile : keyFile;
+            assertEquals(alg, parse("--private-key-file", key.toString(), "--signing-alg", alg).key.algorithm());
         }
     }
 
@@ -147,5 +162,14 @@ class ClientAuthArgsTest {
         assertFalse(none.confidential(), "a public client cannot use client credentials");
         assertEquals(TokenRecord.AUTH_NONE, none.applyTo(TokenRecord.builder("https://mcp.example/mcp")).build()
                 .authMethod());
+    }
+
+    @Test
+    void aKeyThatCannotBeUsedIsRefusedOnTheCommandLine() throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a key\n");
+        String message = refused("--private-key-file", garbage.toString());
+        assertTrue(message.contains(garbage.toString()), message);
+        String wrongAlg = refused("--private-key-file", ecKeyFile.toString(), "--signing-alg", "RS256");
+        assertTrue(wrongAlg.contains("RS256"), wrongAlg);
     }
 }

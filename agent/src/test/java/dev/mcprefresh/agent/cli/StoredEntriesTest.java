@@ -69,4 +69,41 @@ class StoredEntriesTest {
         StoredEntries.save(store, login("bob", "rt-4"), notes::add);
         assertEquals(2, store.read().forServer(URL).size());
     }
+
+    private static TokenRecord serviceAccount(String subject, String secret) {
+        return TokenRecord.builder(URL).issuer("https://as.example").clientId("svc").clientSecret(secret)
+                .grantType(TokenRecord.GRANT_CLIENT_CREDENTIALS).subject(subject).displayName("svc").build();
+    }
+
+    @Test
+    void aServiceAccountNeverTakesOverAUsersUnnamedEntry() {
+        // A server that names no user: the login's entry has no subject. A service account added beside it must not
+        // replace it (its refresh token would be dropped, and apps would call as the service account).
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenRecord user = StoredEntries.save(store, login(null, "rt-1"), note -> { });
+        TokenRecord service = StoredEntries.save(store, serviceAccount("svc", "s1"), note -> { });
+        assertTrue(!service.id().equals(user.id()));
+        assertEquals(2, store.read().forServer(URL).size());
+        assertEquals("rt-1", store.read().get(user.id()).refreshToken());
+    }
+
+    @Test
+    void aServiceAccountAddedAgainUpdatesItsEntryWhateverSubjectEachAddFound() {
+        // --no-verify stores the client id as subject; a verified add the minted token's sub: still one account.
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenRecord first = StoredEntries.save(store, serviceAccount("svc", "s1"), note -> { });
+        TokenRecord again = StoredEntries.save(store, serviceAccount("6f1c-uuid", "s2"), note -> { });
+        assertEquals(first.id(), again.id());
+        assertEquals(1, store.read().forServer(URL).size());
+        assertEquals("s2", store.read().get(first.id()).clientSecret());
+    }
+
+    @Test
+    void aLoginNeverReplacesAServiceAccount() {
+        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        TokenRecord service = StoredEntries.save(store, serviceAccount("svc", "s1"), note -> { });
+        StoredEntries.save(store, login("svc", "rt-1"), note -> { });
+        assertEquals(2, store.read().forServer(URL).size());
+        assertEquals("s1", store.read().get(service.id()).clientSecret());
+    }
 }

@@ -48,7 +48,7 @@ public final class ClientAssertion {
         claims.put("aud", audience);
         claims.put("jti", jti());
         claims.put("iat", iat);
-        claims.put("nbf", iat);
+        // No nbf: a server whose clock runs a little behind ours would refuse an assertion "not yet valid".
         claims.put("exp", iat + LIFETIME_SECONDS);
 
         String signingInput = BASE64URL.encodeToString(Json.writeCompact(header)) + "."

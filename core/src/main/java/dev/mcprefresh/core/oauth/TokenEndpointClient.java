@@ -200,15 +200,37 @@ public final class TokenEndpointClient {
                             warn.accept(line);
                         }
                     });
-            String audience = key.audience() != null ? key.audience() : client.tokenEndpoint();
+            String audience = audience(client, key);
             return ClientAssertion.create(signing, client.clientId(), audience, clock.instant());
         } catch (KeyFileException e) {
             throw new TokenEndpointException("the client's private key cannot be used: " + e.getMessage(),
                     Failure.CONFIGURATION, null);
-        } catch (IllegalArgumentException e) {
-            throw new TokenEndpointException("no client assertion can be made: the store entry has an empty client_id"
-                    + " or token endpoint", Failure.CONFIGURATION, null);
+        } catch (IllegalArgumentException e) { // an empty client id, a key path or an audience that is no path or URL
+            throw new TokenEndpointException("no client assertion can be made from the stored client (" + e.getClass()
+                    .getSimpleName() + "): check its client_id, key file and assertion audience", Failure.CONFIGURATION,
+                    null);
         }
+    }
+
+    /**
+     * Who the assertion is for: the token endpoint it is sent to, or a stored audience on that endpoint's own server
+     * (its issuer, where the server wants that). Never another server's: an assertion is a credential for its audience,
+     * and an entry whose token endpoint was changed must not make one that the real server would take.
+     */
+    private static String audience(TokenRecord client, dev.mcprefresh.core.store.ClientKey key)
+            throws TokenEndpointException {
+        String endpoint = client.tokenEndpoint();
+        String stored = key.audience();
+        if (stored == null || stored.equals(endpoint)) {
+            return endpoint;
+        }
+        dev.mcprefresh.core.session.Origin origin = dev.mcprefresh.core.session.Origin.of(endpoint);
+        if (origin != null && origin.matches(URI.create(stored))) {
+            return stored;
+        }
+        throw new TokenEndpointException("the stored assertion audience is not on the token endpoint's server, so no"
+                + " assertion is made for it (an assertion is a credential for its audience)", Failure.CONFIGURATION,
+                null);
     }
 
     private static String secret(TokenRecord record) throws TokenEndpointException {

@@ -173,10 +173,12 @@ public final class TokenResponse {
                 b.issuer(identity.issuer());
             }
         }
-        if (refreshToken != null) {
-            b.refreshToken(refreshToken);
+        if (refreshToken != null && !old.clientCredentials()) {
+            b.refreshToken(refreshToken); // a service account mints again: a refresh token would be a secret kept idle
         }
-        if (refreshExpiresIn != null) {
+        if (old.clientCredentials()) {
+            b.refreshExpiresAt(null);
+        } else if (refreshExpiresIn != null) {
             b.refreshExpiresAt(at.plusSeconds(refreshExpiresIn)); // also when the same token's idle window slid
         } else if (refreshToken != null) {
             b.refreshExpiresAt(null); // a new token whose end the server did not state

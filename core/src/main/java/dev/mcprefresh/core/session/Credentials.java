@@ -35,6 +35,8 @@ public final class Credentials {
     private final String entryId;
     private final Clock clock;
     private final Executor executor;
+    /** Counts this JVM's refreshes for its exit, which waits for them (see {@link ExitGate}). */
+    private final ExitGate exitGate;
     private final StoreRefresh storeRefresh;
     private final RefreshReport report;
     /** Told after every refresh, whatever came of it (the keep-alive plan, the MBean); null for none. */
@@ -53,18 +55,19 @@ public final class Credentials {
 
     public Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock,
             Duration skew, Executor executor) {
-        this(initial, store, tokenClient, clock, skew, executor, null);
+        this(initial, store, tokenClient, clock, skew, executor, null, new ExitGate());
     }
 
     Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock, Duration skew,
-            Executor executor, Consumer<Credentials> afterRefresh) {
+            Executor executor, Consumer<Credentials> afterRefresh, ExitGate exitGate) {
         this.serverUrl = initial.serverUrl();
         this.logged = LoggedUrl.of(serverUrl);
         this.entryId = initial.id();
         this.clock = clock;
         this.executor = executor;
         this.current = new TokenState(initial, skew);
-        this.storeRefresh = new StoreRefresh(entryId, logged, store, tokenClient, clock, skew);
+        this.exitGate = exitGate;
+        this.storeRefresh = new StoreRefresh(entryId, logged, store, tokenClient, clock, skew, exitGate);
         this.report = new RefreshReport(logged, clock, skew);
         this.afterRefresh = afterRefresh;
     }
@@ -242,7 +245,16 @@ public final class Credentials {
     private void writeBackLater(long delayMillis) {
         try {
             CompletableFuture.runAsync(() -> {
-                if (!storeRefresh.writeBack()) {
+                if (!exitGate.enter()) {
+                    return; // the exit writes it back itself
+                }
+                boolean written;
+                try {
+                    written = storeRefresh.writeBack();
+                } finally {
+                    exitGate.leave();
+                }
+                if (!written) {
                     writeBackLater(Math.min(delayMillis * 2, WRITE_BACK_MAX_MILLIS));
                 }
             }, CompletableFuture.delayedExecutor(delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS, executor));
@@ -253,7 +265,11 @@ public final class Credentials {
 
     private void runRefresh(TokenState stale, RefreshReason reason, CompletableFuture<TokenState> result) {
         TokenState outcome = null;
+        boolean entered = exitGate.enter();
         try {
+            if (!entered) {
+                return; // the JVM is ending: the request goes out with the token it has
+            }
             RefreshOutcome o = storeRefresh.run(stale.record, reason);
             if (o.kind == RefreshOutcome.Kind.DEFERRED) {
                 earlyRefreshRefusedFor = stale;
@@ -264,6 +280,9 @@ public final class Credentials {
         } catch (Throwable t) {
             Log.warn("refresh for " + logged + " failed unexpectedly; requests go out as the app built them", t);
         } finally {
+            if (entered) {
+                exitGate.leave(); // before the future completes: app code may run on this thread from here
+            }
             if (outcome != null) {
                 current = outcome;
             }

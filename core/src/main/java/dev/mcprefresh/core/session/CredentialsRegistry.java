@@ -37,6 +37,8 @@ public final class CredentialsRegistry {
     private final Clock clock;
     private final boolean strictIdentity;
     private final ExecutorService executor;
+    /** This JVM's refreshes and write-backs, which its exit waits for. */
+    private final ExitGate exitGate = new ExitGate();
     /** Null when keep-alive is off. */
     private final KeepAlive keepAlive;
     /** Publishes each entry's state (JMX); null when off. */
@@ -210,7 +212,7 @@ public final class CredentialsRegistry {
                         + " built them until you run: java -jar mcp-refresh.jar login "
                         + LoggedUrl.of(record.serverUrl()));
             }
-            return new Credentials(record, store, tokenClient, clock, skew, executor, this::refreshed);
+            return new Credentials(record, store, tokenClient, clock, skew, executor, this::refreshed, exitGate);
         });
         publish(c);
         return c;
@@ -314,11 +316,12 @@ public final class CredentialsRegistry {
      * nothing is under way; waits at most a token request's timeout plus 2 s.
      */
     public void drainBeforeExit() {
-        executor.shutdown(); // the refresh path meets a rejected task and sends with the token it has
         long started = System.nanoTime();
         boolean finished;
         try {
-            finished = executor.awaitTermination(exitWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            // Only refreshes: a store read, an MBean or app code on our threads (a callback that calls System.exit)
+            // is not waited for.
+            finished = exitGate.closeAndAwait(exitWait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             finished = false;

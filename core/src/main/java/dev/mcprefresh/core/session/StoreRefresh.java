@@ -25,9 +25,11 @@ final class StoreRefresh {
     private final Clock clock;
     private final Duration skew;
     private final UnsavedRotation unsaved = new UnsavedRotation();
+    private final ExitGate exitGate;
 
     StoreRefresh(String entryId, String logged, TokenStore store, TokenEndpointClient tokenClient, Clock clock,
-            Duration skew) {
+            Duration skew, ExitGate exitGate) {
+        this.exitGate = exitGate;
         this.entryId = entryId;
         this.logged = logged;
         this.store = store;
@@ -82,6 +84,10 @@ final class StoreRefresh {
                     // load the writer's classes now so that window holds no class loading.
                     // A store that can never be written (a symbolic link) is said before a rotation is spent on it.
                     store.warmUpWriter();
+                    if (exitGate.closed()) {
+                        // The JVM is ending: a rotation begun now could be cut short after the server answered.
+                        return RefreshOutcome.storeUnavailable("the JVM is ending"); // quiet: no WARN at exit
+                    }
                     Instant at = clock.instant();
                     TokenResponse response = tokenClient.refresh(onDisk);
                     answered[1] = onDisk;

@@ -90,8 +90,9 @@ public final class TokenRecord {
         this.refreshExpiresAt = b.refreshExpiresAt;
         this.refreshIdleSeconds = b.refreshIdleSeconds;
         this.sessionEndsAt = b.sessionEndsAt;
-        this.needsLogin = b.needsLogin;
-        this.needsLoginReason = b.needsLoginReason;
+        // A service account never needs a login (it mints); a mark an older agent put on it is dropped.
+        this.needsLogin = b.needsLogin && !this.grantType.equals(GRANT_CLIENT_CREDENTIALS);
+        this.needsLoginReason = this.needsLogin ? b.needsLoginReason : null;
         this.updatedAt = b.updatedAt;
         this.unknown = b.unknown;
     }
@@ -243,7 +244,11 @@ public final class TokenRecord {
         putIfSet(o, "token_endpoint", tokenEndpoint);
         putIfSet(o, "client_id", clientId);
         putIfSet(o, "client_secret", clientSecret);
-        o.put("token_endpoint_auth_method", authMethod);
+        if (!authMethod.equals(AUTH_PRIVATE_KEY_JWT)) {
+            // Left out for a key (client_key says it): an older agent reading the store would refuse the whole file
+            // over an auth method it does not know.
+            o.put("token_endpoint_auth_method", authMethod);
+        }
         if (clientKey != null) {
             o.put("client_key", clientKey.toJson());
         }

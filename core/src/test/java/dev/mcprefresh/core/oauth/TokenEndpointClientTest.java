@@ -304,12 +304,12 @@ class TokenEndpointClientTest {
     void privateKeyJwtTakesTheStoredAudienceAndKeyIdAndSignsWithAnRsaKey() throws Exception {
         minting();
         java.nio.file.Path key = TestKeys.writePkcs8(keys, "rsa.pem", TestKeys.RSA_2048);
-        warning.refresh(keyed(key, "key-2026", "https://as.example/realms/mcp").build());
+        warning.refresh(keyed(key, "key-2026", as.base() + "/realms/mcp").build());
         String jwt = form(as.requests.get(0).body()).get("client_assertion");
         assertTrue(verifies(jwt, TestKeys.RSA_2048.getPublic()));
         assertEquals("RS256", part(jwt, 0).get("alg"));
         assertEquals("key-2026", part(jwt, 0).get("kid"));
-        assertEquals("https://as.example/realms/mcp", part(jwt, 1).get("aud"), "ClientKey.audience() wins");
+        assertEquals(as.base() + "/realms/mcp", part(jwt, 1).get("aud"), "ClientKey.audience() wins");
     }
 
     @Test
@@ -413,5 +413,16 @@ class TokenEndpointClientTest {
             assertTrue(verifies(form(r.body()).get("client_assertion"), TestKeys.EC_P256.getPublic()));
         }
         assertEquals(2, as.requests.size());
+    }
+
+    @Test
+    void anAssertionIsNeverMadeForAnotherServerThanTheOneItIsSentTo() throws Exception {
+        // A table writer changing the token endpoint must not get an assertion the real server would take.
+        minting();
+        java.nio.file.Path key = TestKeys.writePkcs8(keys, "rsa-aud.pem", TestKeys.RSA_2048);
+        TokenEndpointException e = assertThrows(TokenEndpointException.class,
+                () -> warning.refresh(keyed(key, null, "https://real-as.example/token").build()));
+        assertTrue(e.configurationError(), e.getMessage());
+        assertTrue(as.requests.isEmpty(), "nothing was sent");
     }
 }

@@ -26,6 +26,11 @@ final class SealedRecords {
     static final String[] SECRET_FIELDS = {"access_token", "refresh_token", "client_secret"};
     /** Marks a sealed record; its value names the scheme. */
     static final String SEALED = "sealed";
+    /**
+     * Seals nothing but the row's other fields, for a row without a secret (a service account signing with a private
+     * key): its token endpoint and key file decide where an assertion goes, so they must be bound like any other row's.
+     */
+    static final String ROW_SEAL = "row_seal";
     private static volatile boolean warnedClear;
     private volatile boolean warm;
 
@@ -64,11 +69,16 @@ final class SealedRecords {
         Map<String, Object> json = r.toJson();
         if (cipher != null && !encryptionOff) {
             String bound = boundTo(json);
+            boolean sealedOne = false;
             for (String field : SECRET_FIELDS) {
                 Object v = json.get(field);
                 if (v instanceof String) {
                     json.put(field, cipher.seal((String) v, associated(r.id(), field, bound)));
+                    sealedOne = true;
                 }
+            }
+            if (!sealedOne) {
+                json.put(ROW_SEAL, cipher.seal(ROW_SEAL, associated(r.id(), ROW_SEAL, bound)));
             }
             json.put(SEALED, PostgresConfig.ENCRYPTION_GCM);
         } else if (!warnedClear) {
@@ -113,21 +123,40 @@ final class SealedRecords {
             throw new StoreException("the entry " + id + " of the token store " + location + " is encrypted and no"
                     + " key file is set (" + Setting.STORE_KEY_FILE.key() + "); it was left as it is");
         }
+        Object rowSeal = json.remove(ROW_SEAL);
         String bound = boundTo(json);
+        boolean openedOne = false;
         for (String field : SECRET_FIELDS) {
             Object v = json.get(field);
             if (v instanceof String) {
                 try {
                     json.put(field, cipher.open((String) v, associated(id, field, bound)));
+                    openedOne = true;
                 } catch (StoreException e) {
                     throw new StoreException("the " + field + " of entry " + id + " of the token store " + location
                             + " " + e.getMessage() + " (or another field of the row was changed); it was left as it is");
                 }
             }
         }
+        if (!openedOne) {
+            // Nothing sealed to vouch for the row (secrets removed from it?): only its own seal may.
+            try {
+                if (!(rowSeal instanceof String)) {
+                    throw new StoreException("has no seal");
+                }
+                cipher.open((String) rowSeal, associated(id, ROW_SEAL, bound));
+            } catch (StoreException e) {
+                throw new StoreException("the entry " + id + " of the token store " + location + " is marked sealed but"
+                        + " nothing in it opens with the key (its secrets removed, or a field changed); it was left as"
+                        + " it is");
+            }
+        }
     }
 
     private static boolean holdsSecret(Map<String, Object> json) {
+        if (json.get("client_key") != null) {
+            return true; // where a private key signs for, and which key: as sensitive as a secret in a shared table
+        }
         for (String field : SECRET_FIELDS) {
             if (json.get(field) != null) {
                 return true;
@@ -143,6 +172,7 @@ final class SealedRecords {
             rest.remove(field);
         }
         rest.remove(SEALED);
+        rest.remove(ROW_SEAL);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(rest));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
