@@ -8,10 +8,8 @@ import dev.mcprefresh.core.store.TokenRecord;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,9 +21,7 @@ import java.util.Map;
 public final class TokenEndpointClient {
     private final OAuthHttp http;
     private final Clock clock;
-    /** Key files already warned about (group- or world-readable): said once per process, not per token request. */
-    private final java.util.Set<String> keyWarnings = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.function.Consumer<String> warn;
+    private final ClientAuthentication clientAuth;
 
     public TokenEndpointClient(OAuthHttp http, Clock clock) {
         this(http, clock, dev.mcprefresh.core.log.Log::warn);
@@ -35,7 +31,7 @@ public final class TokenEndpointClient {
     public TokenEndpointClient(OAuthHttp http, Clock clock, java.util.function.Consumer<String> warn) {
         this.http = http;
         this.clock = clock;
-        this.warn = warn;
+        this.clientAuth = new ClientAuthentication(clock, warn);
     }
 
     /**
@@ -70,7 +66,7 @@ public final class TokenEndpointClient {
             throw new TokenEndpointException("the store entry has no token_endpoint or client_id", true, null);
         }
         Map<String, String> form = new LinkedHashMap<>(grantForm);
-        String authorization = authenticate(client, form);
+        String authorization = clientAuth.apply(client, form);
         Instant sentAt = clock.instant();
         OAuthHttp.Response response;
         try {
@@ -94,7 +90,7 @@ public final class TokenEndpointClient {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("token", token);
         form.put("token_type_hint", "refresh_token");
-        String authorization = authenticate(client, form);
+        String authorization = clientAuth.apply(client, form);
         OAuthHttp.Response response;
         try {
             response = http.postForm(revocationEndpoint, form, authorization);
@@ -149,7 +145,7 @@ public final class TokenEndpointClient {
         form.put("token", client.refreshToken());
         form.put("token_type_hint", "refresh_token");
         try {
-            String authorization = authenticate(client, form);
+            String authorization = clientAuth.apply(client, form);
             OAuthHttp.Response response = http.postForm(introspectionEndpoint, form, authorization);
             if (response.status != 200) {
                 return null;
@@ -159,86 +155,6 @@ public final class TokenEndpointClient {
         } catch (IOException | RuntimeException | TokenEndpointException e) {
             return null;
         }
-    }
-
-    /** Adds the client's credentials to the form, or returns the Basic header that carries them. */
-    private String authenticate(TokenRecord client, Map<String, String> form) throws TokenEndpointException {
-        switch (client.authMethod()) {
-            case TokenRecord.AUTH_PRIVATE_KEY_JWT:
-                form.put("client_id", client.clientId());
-                form.put("client_assertion_type", ClientAssertion.TYPE);
-                form.put("client_assertion", assertion(client));
-                return null;
-            case TokenRecord.AUTH_BASIC:
-                // RFC 6749 2.3.1: id and secret are form-url-encoded before Base64.
-                String pair = OAuthHttp.urlEncode(client.clientId()) + ":" + OAuthHttp.urlEncode(secret(client));
-                return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-            case TokenRecord.AUTH_POST:
-                form.put("client_id", client.clientId());
-                form.put("client_secret", secret(client));
-                return null;
-            default:
-                form.put("client_id", client.clientId());
-                return null;
-        }
-    }
-
-    /**
-     * A fresh assertion for one request, signed with the key read from its file now: a key replaced on disk is used
-     * from the next request on, and no key stays in memory between token requests.
-     */
-    private String assertion(TokenRecord client) throws TokenEndpointException {
-        dev.mcprefresh.core.store.ClientKey key = client.clientKey();
-        if (key == null) {
-            throw new TokenEndpointException("token_endpoint_auth_method is private_key_jwt but no client key file is"
-                    + " stored", Failure.CONFIGURATION, null);
-        }
-        try {
-            SigningKey signing = SigningKey.load(java.nio.file.Path.of(key.file()), key.algorithm(), key.keyId(),
-                    line -> {
-                        if (keyWarnings.add(key.file())) {
-                            warn.accept(line);
-                        }
-                    });
-            String audience = audience(client, key);
-            return ClientAssertion.create(signing, client.clientId(), audience, clock.instant());
-        } catch (KeyFileException e) {
-            throw new TokenEndpointException("the client's private key cannot be used: " + e.getMessage(),
-                    Failure.CONFIGURATION, null);
-        } catch (IllegalArgumentException e) { // an empty client id, a key path or an audience that is no path or URL
-            throw new TokenEndpointException("no client assertion can be made from the stored client (" + e.getClass()
-                    .getSimpleName() + "): check its client_id, key file and assertion audience", Failure.CONFIGURATION,
-                    null);
-        }
-    }
-
-    /**
-     * Who the assertion is for: the token endpoint it is sent to, or a stored audience on that endpoint's own server
-     * (its issuer, where the server wants that). Never another server's: an assertion is a credential for its audience,
-     * and an entry whose token endpoint was changed must not make one that the real server would take.
-     */
-    private static String audience(TokenRecord client, dev.mcprefresh.core.store.ClientKey key)
-            throws TokenEndpointException {
-        String endpoint = client.tokenEndpoint();
-        String stored = key.audience();
-        if (stored == null || stored.equals(endpoint)) {
-            return endpoint;
-        }
-        dev.mcprefresh.core.session.Origin origin = dev.mcprefresh.core.session.Origin.of(endpoint);
-        if (origin != null && origin.matches(URI.create(stored))) {
-            return stored;
-        }
-        throw new TokenEndpointException("the stored assertion audience is not on the token endpoint's server, so no"
-                + " assertion is made for it (an assertion is a credential for its audience)", Failure.CONFIGURATION,
-                null);
-    }
-
-    private static String secret(TokenRecord record) throws TokenEndpointException {
-        if (record.clientSecret() == null) {
-            throw new TokenEndpointException("token_endpoint_auth_method is " + record.authMethod()
-                    + " but no client_secret is stored", true, null);
-        }
-        return record.clientSecret();
     }
 
     private TokenResponse interpret(OAuthHttp.Response response, Instant sentAt, String grantType)
