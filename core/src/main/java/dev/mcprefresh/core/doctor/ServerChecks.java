@@ -2,8 +2,11 @@ package dev.mcprefresh.core.doctor;
 
 import dev.mcprefresh.core.doctor.Finding.Level;
 import dev.mcprefresh.core.oauth.AuthorizationServerMetadata;
+import dev.mcprefresh.core.oauth.KeyFileException;
+import dev.mcprefresh.core.oauth.SigningKey;
 import dev.mcprefresh.core.store.ClientKey;
 import dev.mcprefresh.core.store.TokenRecord;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,12 +100,26 @@ public final class ServerChecks {
 
     private static Finding signingAlgorithm(AuthorizationServerMetadata meta, ClientKey key) {
         List<String> algs = meta.tokenEndpointAuthSigningAlgsSupported();
-        String alg = key.algorithm() != null ? key.algorithm() : "RS256 or ES256, by the key";
-        boolean listed = algs.isEmpty() || key.algorithm() == null && (algs.contains("RS256") || algs.contains("ES256"))
-                || algs.contains(key.algorithm());
-        return Finding.of("assertion signing algorithm", listed, alg + (algs.isEmpty() ? " (the server lists none)"
-                : " is accepted"), Level.FAIL, alg + " is not in token_endpoint_auth_signing_alg_values_supported "
-                        + algs, "store the key with --signing-alg set to one the server lists (RS256, PS256, ES256)");
+        String alg = algorithmOf(key);
+        if (alg == null) {
+            return Finding.ok("assertion signing algorithm", "not known until the key loads (see the private key line)");
+        }
+        return Finding.of("assertion signing algorithm", algs.isEmpty() || algs.contains(alg), alg
+                + (algs.isEmpty() ? " (the server lists none)" : " is accepted"), Level.FAIL, alg + " is not in"
+                + " token_endpoint_auth_signing_alg_values_supported " + algs, "store the key with --signing-alg set to"
+                + " one the server lists (RS256, PS256, ES256), with a key of that type");
+    }
+
+    /** The stored algorithm, else the one the key's type gives (RS256, ES256); null when the key does not load. */
+    private static String algorithmOf(ClientKey key) {
+        if (key.algorithm() != null) {
+            return key.algorithm();
+        }
+        try {
+            return SigningKey.load(Path.of(key.file()), null, key.keyId(), warning -> { }).alg();
+        } catch (KeyFileException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String algorithms(AuthorizationServerMetadata meta) {

@@ -17,9 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** doctor's reading of the authorization server metadata, finding by finding. */
 class ServerChecksTest {
+    @TempDir
+    java.nio.file.Path dir;
+
     private static final String MCP = "https://mcp.example/mcp";
     private static final TokenRecord REFRESH = TokenRecord.builder(MCP).clientId("c").refreshToken("rt").build();
     private static final TokenRecord SERVICE = TokenRecord.builder(MCP).clientId("svc").clientSecret("s3cret")
@@ -194,7 +198,7 @@ class ServerChecksTest {
     }
 
     @Test
-    void anUnlistedSigningAlgorithmFailsNamingIt() {
+    void anUnlistedSigningAlgorithmFailsNamingIt() throws Exception {
         Finding f = find(ServerChecks.of(withPrm(good()), withKey("PS256")), "assertion signing algorithm");
         assertEquals(Level.FAIL, f.level());
         assertTrue(f.detail().contains("PS256"), f.detail());
@@ -205,11 +209,16 @@ class ServerChecksTest {
         assertEquals(Level.OK, find(ServerChecks.of(withPrm(good()), withKey("ES256")), "assertion signing algorithm")
                 .level());
         assertEquals(Level.OK, find(ServerChecks.of(withPrm(good()), withKey(null)), "assertion signing algorithm")
-                .level(), "by the key: RS256 or ES256, both listed");
+                .level(), "a key that does not load: said by the private key line, not here");
         Map<String, Object> psOnly = good();
         psOnly.put("token_endpoint_auth_signing_alg_values_supported", List.of("PS256"));
-        assertEquals(Level.FAIL, find(ServerChecks.of(withPrm(psOnly), withKey(null)), "assertion signing algorithm")
-                .level());
+        // No stored algorithm: the key's own type decides (an EC key signs ES256), read from the file.
+        java.nio.file.Path ec = dev.mcprefresh.core.oauth.TestKeys.writePkcs8(dir, "ec.pem",
+                dev.mcprefresh.core.oauth.TestKeys.EC_P256);
+        TokenRecord ecKey = withKey(null).toBuilder().clientKey(new ClientKey(ec.toString(), null, null, null)).build();
+        Finding byKey = find(ServerChecks.of(withPrm(psOnly), ecKey), "assertion signing algorithm");
+        assertEquals(Level.FAIL, byKey.level());
+        assertTrue(byKey.detail().contains("ES256"), byKey.detail());
         Map<String, Object> none = good();
         none.remove("token_endpoint_auth_signing_alg_values_supported");
         Finding unlisted = find(ServerChecks.of(withPrm(none), withKey("PS256")), "assertion signing algorithm");

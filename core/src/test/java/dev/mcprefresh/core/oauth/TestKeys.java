@@ -17,9 +17,9 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /** Key pairs made by the JDK, PEM files of them, and an ECDSA signature converter written apart from SigningKey. */
-final class TestKeys {
-    static final KeyPair RSA_2048 = generate("RSA", new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4));
-    static final KeyPair EC_P256 = generate("EC", new ECGenParameterSpec("secp256r1"));
+public final class TestKeys {
+    public static final KeyPair RSA_2048 = generate("RSA", new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4));
+    public static final KeyPair EC_P256 = generate("EC", new ECGenParameterSpec("secp256r1"));
 
     static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
@@ -36,13 +36,13 @@ final class TestKeys {
         }
     }
 
-    static String pem(String label, byte[] der) {
+    public static String pem(String label, byte[] der) {
         String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
     }
 
     /** Writes {@code text} to {@code dir/name} with {@code mode} (e.g. "rw-------") where the file system has modes. */
-    static Path write(Path dir, String name, String text, String mode) throws Exception {
+    public static Path write(Path dir, String name, String text, String mode) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, text, StandardCharsets.US_ASCII);
         if (POSIX) {
@@ -51,7 +51,7 @@ final class TestKeys {
         return file;
     }
 
-    static Path writePkcs8(Path dir, String name, KeyPair pair) throws Exception {
+    public static Path writePkcs8(Path dir, String name, KeyPair pair) throws Exception {
         return write(dir, name, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "rw-------");
     }
 
