@@ -9,9 +9,6 @@ import dev.mcprefresh.core.json.Json;
 import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenRecord;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and the stored client refreshes. Without the feature the login falls back to dynamic registration.
  */
 class CimdLoginTest {
-    private static final String WAITING = "waiting for the login to come back to ";
     private static final String DOCUMENT_PATH = "/mcp-refresh.json";
 
     @TempDir
@@ -67,33 +63,12 @@ class CimdLoginTest {
         }
     }
 
-    /** Runs login with the browser step done over HTTP (as CliTest does); returns the finished command's output. */
-    private static AgentCli.Result browserLogin(AuthorizationServer authorizationServer, Path dir, String... args)
-            throws Exception {
-        try (ForkedProcess cli = AgentCli.start(dir, args)) {
-            String url = cli.awaitLine(l -> l.startsWith("  http"), Duration.ofSeconds(60)).trim();
-            String redirect = cli.awaitLine(l -> l.startsWith(WAITING), Duration.ofSeconds(10))
-                    .substring(WAITING.length()).replace(" ...", "").trim();
-            URI back;
-            try {
-                back = authorizationServer.approve(URI.create(url), redirect);
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "\nlogin output:\n" + cli.output(), e);
-            }
-            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(back).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, page.statusCode(), page.body());
-            int code = cli.waitFor(Duration.ofSeconds(60));
-            return new AgentCli.Result(code, cli.output());
-        }
-    }
-
     @Test
     void aLoginWithAClientMetadataDocumentUsesItsUrlAsTheClient() throws Exception {
         Path dir = Files.createDirectories(work.resolve("login-cimd"));
         Path storeFile = dir.resolve("store/tokens.json");
         int registrations = as.registrations().size();
-        AgentCli.Result login = browserLogin(as, dir, "login", server.mcpUrl, "--client-metadata-url", metadataUrl,
+        AgentCli.Result login = BrowserLogin.run(as, dir, "login", server.mcpUrl, "--client-metadata-url", metadataUrl,
                 "--no-browser", "--store", storeFile.toString());
         assertEquals(0, login.exitCode(), login.output());
         assertTrue(login.output().contains("client: " + metadataUrl + " (client ID metadata document)"),
@@ -140,7 +115,7 @@ class CimdLoginTest {
         Path storeFile = dir.resolve("store/tokens.json");
         try (AuthorizationServer plain = AuthorizationServer.start(Files.createDirectories(dir.resolve("as")));
                 McpServerProcess plainServer = McpServerProcess.start("2.1", "streamable", plain, dir)) {
-            AgentCli.Result login = browserLogin(plain, dir, "login", plainServer.mcpUrl, "--client-metadata-url",
+            AgentCli.Result login = BrowserLogin.run(plain, dir, "login", plainServer.mcpUrl, "--client-metadata-url",
                     metadataUrl, "--no-browser", "--store", storeFile.toString());
             assertEquals(0, login.exitCode(), login.output());
             assertTrue(login.output().contains("does not take client ID metadata documents"), login.output());

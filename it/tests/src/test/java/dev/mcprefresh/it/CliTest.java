@@ -36,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * attach to a running app whose calls fail, and every command's help and bad input.
  */
 class CliTest {
-    private static final String WAITING = "waiting for the login to come back to ";
-
     @TempDir
     static Path work;
     private static AuthorizationServer as;
@@ -63,31 +61,11 @@ class CliTest {
         return new FileTokenStore(file, Duration.ofSeconds(5));
     }
 
-    /** Runs login with the browser step done by {@code browser}; returns the finished command's output. */
-    private static AgentCli.Result browserLogin(AuthorizationServer server, Path dir, String... args) throws Exception {
-        try (ForkedProcess cli = AgentCli.start(dir, args)) {
-            String url = cli.awaitLine(l -> l.startsWith("  http"), Duration.ofSeconds(60)).trim();
-            String redirect = cli.awaitLine(l -> l.startsWith(WAITING), Duration.ofSeconds(10))
-                    .substring(WAITING.length()).replace(" ...", "").trim();
-            URI back = server.approve(URI.create(url), redirect);
-            HttpResponse<String> page;
-            try {
-                page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(back).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (java.io.IOException e) {
-                throw new AssertionError("the login redirect found no listener (" + back + "):\n" + cli.output(), e);
-            }
-            assertEquals(200, page.statusCode(), page.body());
-            int code = cli.waitFor(Duration.ofSeconds(60));
-            return new AgentCli.Result(code, cli.output());
-        }
-    }
-
     @Test
     void loginWithDynamicRegistrationStoresCredentialsTheAgentKeepsFresh() throws Exception {
         Path dir = Files.createDirectories(work.resolve("login-dcr"));
         Path storeFile = dir.resolve("store/tokens.json");
-        AgentCli.Result login = browserLogin(as, dir, "login", server.mcpUrl, "--no-browser", "--store",
+        AgentCli.Result login = BrowserLogin.run(as, dir, "login", server.mcpUrl, "--no-browser", "--store",
                 storeFile.toString());
         assertEquals(0, login.exitCode(), login.output());
         assertTrue(login.output().contains("registered client"), login.output());
@@ -126,7 +104,7 @@ class CliTest {
         Path secretFile = dir.resolve("secret.txt");
         Files.writeString(secretFile, (String) client.get("client_secret"));
         Path storeFile = dir.resolve("store/tokens.json");
-        AgentCli.Result login = browserLogin(as, dir, "login", server.mcpUrl, "--client-id",
+        AgentCli.Result login = BrowserLogin.run(as, dir, "login", server.mcpUrl, "--client-id",
                 (String) client.get("client_id"), "--client-secret-file", secretFile.toString(), "--port",
                 String.valueOf(port), "--no-browser", "--store", storeFile.toString());
         assertEquals(0, login.exitCode(), login.output());
@@ -192,7 +170,7 @@ class CliTest {
         try (AuthorizationServer bad = AuthorizationServer.start(dir, List.of("openid", "mcp"));
                 McpServerProcess badServer = McpServerProcess.start("2.1", "streamable", bad, dir)) {
             Path storeFile = dir.resolve("store/tokens.json");
-            AgentCli.Result login = browserLogin(bad, dir, "login", badServer.mcpUrl, "--no-browser", "--store",
+            AgentCli.Result login = BrowserLogin.run(bad, dir, "login", badServer.mcpUrl, "--no-browser", "--store",
                     storeFile.toString());
             assertEquals(0, login.exitCode(), login.output());
             assertTrue(login.output().contains("held NO refresh token"), login.output());

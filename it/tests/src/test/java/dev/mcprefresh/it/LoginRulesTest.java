@@ -38,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * issuer check and what service accounts need.
  */
 class LoginRulesTest {
-    private static final String WAITING = "waiting for the login to come back to ";
 
     @TempDir
     static Path work;
@@ -59,49 +58,6 @@ class LoginRulesTest {
         if (as != null) {
             as.close();
         }
-    }
-
-    /** A running login, up to the printed authorization URL and the loopback redirect URI it waits on. */
-    private record Started(ForkedProcess cli, URI authorizeUrl, String redirect) {
-    }
-
-    private static Started startLogin(Path dir, String... args) throws Exception {
-        ForkedProcess cli = AgentCli.start(dir, args);
-        try {
-            String url = cli.awaitLine(l -> l.startsWith("  http"), Duration.ofSeconds(60)).trim();
-            String redirect = cli.awaitLine(l -> l.startsWith(WAITING), Duration.ofSeconds(10))
-                    .substring(WAITING.length()).replace(" ...", "").trim();
-            return new Started(cli, URI.create(url), redirect);
-        } catch (Throwable t) {
-            cli.close();
-            throw t;
-        }
-    }
-
-    /**
-     * Login with the browser step done by the authorization server's auto-approval; {@code tamper} may change the
-     * authorization response (the redirect to the CLI's listener) before it is delivered. Returns the finished
-     * command's exit code and output, and the response as the server sent it.
-     */
-    private static Finished browserLogin(Path dir, UnaryOperator<URI> tamper, String... args) throws Exception {
-        Started s = startLogin(dir, args);
-        try (ForkedProcess cli = s.cli()) {
-            URI sent = as.approve(s.authorizeUrl(), s.redirect());
-            URI back = tamper.apply(sent);
-            HttpResponse<String> page;
-            try {
-                page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(back).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (java.io.IOException e) {
-                throw new AssertionError("the login redirect found no listener:\n" + cli.output(), e);
-            }
-            assertEquals(200, page.statusCode(), page.body());
-            int code = cli.waitFor(Duration.ofSeconds(60));
-            return new Finished(code, cli.output(), sent, s.authorizeUrl());
-        }
-    }
-
-    private record Finished(int exitCode, String output, URI sentResponse, URI authorizeUrl) {
     }
 
     private static Map<String, String> query(URI uri) {
@@ -149,7 +105,7 @@ class LoginRulesTest {
     }
 
     /** Asserts the login was refused for RFC 9207 and nothing reached the token endpoint or the store. */
-    private static void assertRefusedUnredeemed(Finished login, long codeRequestsBefore, Path storeFile)
+    private static void assertRefusedUnredeemed(BrowserLogin.Finished login, long codeRequestsBefore, Path storeFile)
             throws Exception {
         assertEquals(1, login.exitCode(), login.output());
         assertTrue(login.output().contains("RFC 9207"), login.output());
@@ -171,7 +127,7 @@ class LoginRulesTest {
         // The unmodified answer, naming this issuer, logs in: the check takes the right one.
         Path okStore = dir.resolve("ok/tokens.json");
         long before = as.tokenRequests("authorization_code");
-        Finished ok = browserLogin(dir, UnaryOperator.identity(), "login", server.mcpUrl, "--no-browser", "--store",
+        var ok = BrowserLogin.run(as, dir, UnaryOperator.identity(), "login", server.mcpUrl, "--no-browser", "--store",
                 okStore.toString());
         assertEquals(as.issuer, query(ok.sentResponse()).get("iss"), "oidc-provider names itself in the response");
         assertEquals(0, ok.exitCode(), ok.output());
@@ -189,7 +145,7 @@ class LoginRulesTest {
                 Path storeFile = dir.resolve("refused-" + Integer.toHexString(wrong.hashCode()) + "/tokens.json");
                 long codeRequests = as.tokenRequests("authorization_code");
                 long otherCodeRequests = other.tokenRequests("authorization_code");
-                Finished login = browserLogin(dir, back -> withIssuer(back, wrong), "login", server.mcpUrl,
+                var login = BrowserLogin.run(as, dir, back -> withIssuer(back, wrong), "login", server.mcpUrl,
                         "--no-browser", "--store", storeFile.toString());
                 assertRefusedUnredeemed(login, codeRequests, storeFile);
                 assertTrue(login.output().contains("came from issuer " + wrong), login.output());
@@ -204,7 +160,7 @@ class LoginRulesTest {
         Path dir = Files.createDirectories(work.resolve("no-iss"));
         Path storeFile = dir.resolve("store/tokens.json");
         long codeRequests = as.tokenRequests("authorization_code");
-        Finished login = browserLogin(dir, back -> withIssuer(back, null), "login", server.mcpUrl, "--no-browser",
+        var login = BrowserLogin.run(as, dir, back -> withIssuer(back, null), "login", server.mcpUrl, "--no-browser",
                 "--store", storeFile.toString());
         assertNotNull(query(login.sentResponse()).get("iss"), "the server sent iss; the test removed it");
         assertRefusedUnredeemed(login, codeRequests, storeFile);
@@ -215,7 +171,7 @@ class LoginRulesTest {
     void dynamicRegistrationSaysItIsANativeAppAndAsksForRefresh() throws Exception {
         Path dir = Files.createDirectories(work.resolve("dcr"));
         int registrations = as.registrations().size();
-        Started s = startLogin(dir, "login", server.mcpUrl, "--no-browser", "--store",
+        var s = BrowserLogin.start(dir, "login", server.mcpUrl, "--no-browser", "--store",
                 dir.resolve("store/tokens.json").toString());
         try (ForkedProcess cli = s.cli()) {
             List<Map<String, Object>> all = as.registrations();
@@ -233,14 +189,14 @@ class LoginRulesTest {
     void aStepUpLoginAsksForTheGrantedAndTheChallengedScopes() throws Exception {
         Path dir = Files.createDirectories(work.resolve("step-up"));
         Path storeFile = dir.resolve("store/tokens.json");
-        Finished first = browserLogin(dir, UnaryOperator.identity(), "login", server.mcpUrl, "--scope", "mcp",
+        var first = BrowserLogin.run(as, dir, UnaryOperator.identity(), "login", server.mcpUrl, "--scope", "mcp",
                 "--no-browser", "--store", storeFile.toString());
         assertEquals(0, first.exitCode(), first.output());
         assertFalse(first.output().contains("asking for scope"), "nothing granted yet:\n" + first.output());
         String granted = stored(storeFile).get(0).scope();
         assertTrue(granted != null && List.of(granted.split(" ")).contains("mcp"), "granted: " + granted);
 
-        Started again = startLogin(dir, "login", server.mcpUrl, "--scope", "openid", "--no-browser", "--store",
+        var again = BrowserLogin.start(dir, "login", server.mcpUrl, "--scope", "openid", "--no-browser", "--store",
                 storeFile.toString());
         try (ForkedProcess cli = again.cli()) {
             Set<String> asked = scopes(again.authorizeUrl());
@@ -251,7 +207,7 @@ class LoginRulesTest {
 
         // Control: with nothing stored, --scope openid asks for openid (and offline_access, for a refresh token) only.
         Path emptyStore = dir.resolve("empty/tokens.json");
-        Started fresh = startLogin(dir, "login", server.mcpUrl, "--scope", "openid", "--no-browser", "--store",
+        var fresh = BrowserLogin.start(dir, "login", server.mcpUrl, "--scope", "openid", "--no-browser", "--store",
                 emptyStore.toString());
         try (ForkedProcess cli = fresh.cli()) {
             assertEquals(Set.of("openid", "offline_access"), scopes(fresh.authorizeUrl()));
