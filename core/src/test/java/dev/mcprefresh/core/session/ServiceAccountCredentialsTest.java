@@ -128,7 +128,7 @@ class ServiceAccountCredentialsTest {
             for (CompletableFuture<String> f : results) {
                 assertEquals("Bearer at-1", f.get(10, TimeUnit.SECONDS));
             }
-            assertEquals(List.of(), log.lines("WARN"), "no 'no refresh_token' warning for a service account");
+            assertEquals(List.of(), log.lines("WARN"), "a service account is not warned about a missing refresh token");
         }
         assertEquals(1, as.hits("/token"), "single-flight");
         assertAllMints();

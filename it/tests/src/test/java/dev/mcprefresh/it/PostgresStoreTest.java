@@ -682,8 +682,8 @@ class PostgresStoreTest {
             }
         }
         assertEquals("2", said.get("entries"), out);
-        assertEquals(ShadedJarProbe.fingerprint(r.accessToken()), said.get("read"),
-                "the shipped jar opens what this JVM sealed: " + out);
+        String sealedHere = ShadedJarProbe.fingerprint(r.accessToken()); // a SHA-256, never the token
+        assertEquals(sealedHere, said.get("read"), "the shipped jar opens what this JVM sealed: " + out);
         assertEquals("true", said.get("relocated"), out);
         assertEquals("false", said.get("unrelocated"), out);
         assertEquals("", said.get("drivers"), "drivers left in the probe's DriverManager: " + out);
@@ -714,7 +714,8 @@ class PostgresStoreTest {
             });
             StoreContents read = store.read();
             System.out.println("entries=" + read.records().size());
-            System.out.println("read=" + fingerprint(read.get(args[4]).accessToken())); // never the token itself
+            String openedFingerprint = fingerprint(read.get(args[4]).accessToken()); // a SHA-256, never the token
+            System.out.println("read=" + openedFingerprint);
             System.out.println("relocated=" + loadable("dev.mcprefresh.shaded.postgresql.Driver"));
             System.out.println("unrelocated=" + loadable("org.postgresql.Driver"));
             System.out.println("drivers=" + Collections.list(DriverManager.getDrivers()).stream()
