@@ -60,24 +60,26 @@ final class Redirects {
     /** The next hop's request: {@code to}, the method per status, and no Authorization header when {@code strip}. */
     static HttpRequest next(HttpRequest from, URI to, int status, boolean strip) {
         boolean keep = keepsBody(status, from.method());
-        HttpHeaders headers = strip ? HttpHeaders.of(from.headers().map(),
-                (name, value) -> !name.equalsIgnoreCase("Authorization")) : from.headers();
-        return new Hop(from, to, method(status, from.method()), keep ? from.bodyPublisher() : Optional.empty(), headers);
+        return new Hop(from, to, method(status, from.method()), keep ? from.bodyPublisher() : Optional.empty(), strip);
     }
 
-    /** The previous hop's request sent to another URI, perhaps as GET without a body, perhaps without Authorization. */
+    /**
+     * The previous hop's request sent to another URI, perhaps as GET without a body, perhaps without Authorization.
+     * Its headers are read from the previous hop's as the client asks for them, so a header another agent adds at send
+     * time (trace context) is on this hop too.
+     */
     private static final class Hop extends RequestView {
         private final URI uri;
         private final String method;
         private final Optional<BodyPublisher> body;
-        private final HttpHeaders headers;
+        private final boolean stripAuthorization;
 
-        Hop(HttpRequest from, URI uri, String method, Optional<BodyPublisher> body, HttpHeaders headers) {
+        Hop(HttpRequest from, URI uri, String method, Optional<BodyPublisher> body, boolean stripAuthorization) {
             super(from);
             this.uri = uri;
             this.method = method;
             this.body = body;
-            this.headers = headers;
+            this.stripAuthorization = stripAuthorization;
         }
 
         @Override
@@ -97,7 +99,9 @@ final class Redirects {
 
         @Override
         public HttpHeaders headers() {
-            return headers;
+            HttpHeaders previous = original().headers();
+            return stripAuthorization ? HttpHeaders.of(previous.map(),
+                    (name, value) -> !name.equalsIgnoreCase("Authorization")) : previous;
         }
     }
 }

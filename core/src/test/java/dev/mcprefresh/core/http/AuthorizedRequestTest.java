@@ -60,4 +60,38 @@ class AuthorizedRequestTest {
         assertEquals(List.of("s-2"), other.headers().allValues("mcp-session-id"), "other app headers, new headers");
         assertEquals(List.of("Bearer t-2"), other.headers().allValues("authorization"));
     }
+
+    /**
+     * Another agent adds a header to the original's headers as the client reads them (OpenTelemetry's traceparent, put
+     * on inside send from the span current then): the authorized request shows it, read at that moment, not before.
+     */
+    @Test
+    void headersAnotherAgentAddsAtSendTimeAreKept() {
+        HeadersAddedAtSend traced = new HeadersAddedAtSend(app);
+        AuthorizedRequest r = new AuthorizedRequest(traced, "Bearer fresh", headers);
+        traced.traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        assertEquals(List.of(traced.traceparent), r.headers().allValues("traceparent"));
+        assertEquals(List.of("Bearer fresh"), r.headers().allValues("Authorization"));
+        traced.traceparent = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+        assertEquals(List.of(traced.traceparent), r.headers().allValues("traceparent"), "each read, the current one");
+    }
+
+    /** A request whose headers gain a traceparent once one is set, as an instrumented {@code headers()} does. */
+    private static final class HeadersAddedAtSend extends RequestView {
+        volatile String traceparent;
+
+        HeadersAddedAtSend(HttpRequest original) {
+            super(original);
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            java.util.Map<String, List<String>> map = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            map.putAll(original().headers().map());
+            if (traceparent != null) {
+                map.put("traceparent", List.of(traceparent));
+            }
+            return java.net.http.HttpHeaders.of(map, (name, value) -> true);
+        }
+    }
 }

@@ -80,10 +80,29 @@ final class ClientRun implements AutoCloseable {
     private static ClientRun start(Path java, String sdk, String app, String mode, String baseUrl, String staticToken,
             Path store, int calls, long intervalMillis, Path workDir, java.util.function.Consumer<String> echo,
             List<String> extraArgs, List<String> agentArgs, List<String> jvmOptions) throws Exception {
+        return start(java, sdk, app, mode, baseUrl, staticToken, store, calls, intervalMillis, workDir, echo, extraArgs,
+                agentArgs, List.of(), jvmOptions);
+    }
+
+    /**
+     * The usual ClientApp beside another agent: {@code optionsBefore} go before ours (e.g. another
+     * {@code -javaagent} attached first), {@code jvmOptions} after it.
+     */
+    static ClientRun startBeside(String sdk, String mode, String baseUrl, String staticToken, Path store, int calls,
+            long intervalMillis, Path workDir, List<String> optionsBefore, List<String> jvmOptions) throws Exception {
+        return start(ItEnv.java(), sdk, "ClientApp", mode, baseUrl, staticToken, store, calls, intervalMillis, workDir,
+                line -> { }, List.of(), List.of(), optionsBefore, jvmOptions);
+    }
+
+    private static ClientRun start(Path java, String sdk, String app, String mode, String baseUrl, String staticToken,
+            Path store, int calls, long intervalMillis, Path workDir, java.util.function.Consumer<String> echo,
+            List<String> extraArgs, List<String> agentArgs, List<String> optionsBefore, List<String> jvmOptions)
+            throws Exception {
         Path tokenFile = Files.createTempFile(workDir, "static-token", ".txt");
         Files.writeString(tokenFile, staticToken);
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
+        cmd.addAll(optionsBefore);
         if (store != null) {
             StringBuilder agent = new StringBuilder("-javaagent:" + ItEnv.agentJar() + "=store=" + store
                     + ",log.level=debug");
