@@ -1,10 +1,11 @@
 package dev.mcprefresh.agent;
 
 import dev.mcprefresh.agent.bridge.McpRefreshBridge;
-import dev.mcprefresh.agent.instrument.DeferredHook;
 import dev.mcprefresh.agent.instrument.McpClassPath;
 import dev.mcprefresh.agent.instrument.TransportTransformer;
 import dev.mcprefresh.agent.instrument.TransformTimings;
+import dev.mcprefresh.agent.library.EnabledLibraries;
+import dev.mcprefresh.agent.library.HookDispatch;
 import dev.mcprefresh.core.config.Setting;
 import dev.mcprefresh.core.config.Settings;
 import dev.mcprefresh.core.config.UnknownSettings;
@@ -47,7 +48,7 @@ final class Agent {
             return;
         }
         for (String warning : UnknownSettings.warnings(Settings.parseAgentArgs(args), System.getProperties(),
-                System.getenv(), STARTED)) {
+                System.getenv(), STARTED, EnabledLibraries.switchKeys())) {
             Log.warn(warning);
         }
         boolean enabled;
@@ -61,8 +62,13 @@ final class Agent {
             Log.info("disabled by " + Setting.ENABLED.key() + "=false");
             return;
         }
+        EnabledLibraries libraries = EnabledLibraries.of(settings, attached);
+        if (libraries.none()) {
+            Log.info("every client library's support is off: the agent stays idle");
+            return;
+        }
         if (!attached && !instrumentAlways(settings)
-                && McpClassPath.marker(appLoader) == null) {
+                && McpClassPath.marker(appLoader, libraries) == null) {
             Log.info("no MCP client library on the class path: the agent stays idle and costs nothing further (for"
                     + " libraries the app loads through its own class loaders, set " + Setting.INSTRUMENT.key()
                     + "=always)");
@@ -73,15 +79,9 @@ final class Agent {
             return;
         }
         LazyRegistry registry = new LazyRegistry(settings);
-        McpRefreshBridge.transportBuilderHook = new DeferredHook(DeferredHook.SDK_BUILDER, registry);
-        McpRefreshBridge.transportStartHook = new DeferredHook(DeferredHook.LANGCHAIN4J_TRANSPORT, registry);
-        McpRefreshBridge.webClientBuilderHook = new DeferredHook(DeferredHook.SPRING_WEBCLIENT_BUILDER, registry);
-        McpRefreshBridge.transportCloseHook = new DeferredHook(DeferredHook.TRANSPORT_CLOSE, registry);
-        if (attached) {
-            McpRefreshBridge.transportInUseHook = new DeferredHook(DeferredHook.SDK_RUNNING_TRANSPORT, registry);
-        }
+        McpRefreshBridge.hooks = new HookDispatch(libraries, registry);
         TransformTimings timings = Log.enabled(Log.Level.DEBUG) ? new TransformTimings() : null;
-        TransportTransformer transformer = new TransportTransformer(timings, attached, registry);
+        TransportTransformer transformer = new TransportTransformer(timings, libraries, registry);
         inst.addTransformer(transformer, true);
         System.setProperty(STARTED, "true");
         if (attached) {

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 /** Wrong configuration never stops the app: the feature it names is off and one line says why. */
 class AgentStartTest {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private static final dev.mcprefresh.agent.library.EnabledLibraries ALL =
+            dev.mcprefresh.agent.library.EnabledLibraries.all(false);
     private final List<String> instrumentationCalls = new ArrayList<>();
 
     @BeforeEach
@@ -34,7 +36,7 @@ class AgentStartTest {
         Log.setOutput(System.err);
         Log.setLevel(Log.Level.INFO);
         System.clearProperty("mcp.refresh.agent.started");
-        McpRefreshBridge.transportBuilderHook = null;
+        McpRefreshBridge.hooks = null;
     }
 
     /** Records which Instrumentation methods the agent calls; it needs only addTransformer. */
@@ -104,7 +106,7 @@ class AgentStartTest {
         assertEquals(1, lines().size(), lines().toString());
         assertTrue(lines().get(0).startsWith("[mcp-refresh] INFO no MCP client library on the class path")
                 && lines().get(0).contains("mcp.refresh.instrument=always"), lines().get(0));
-        assertNull(McpRefreshBridge.transportBuilderHook);
+        assertNull(McpRefreshBridge.hooks);
     }
 
     @Test
@@ -116,16 +118,16 @@ class AgentStartTest {
 
     @Test
     void anMcpLibraryOnTheClassPathIsFoundAndABadInstrumentValueIsReadAsAuto() {
-        assertTrue(dev.mcprefresh.agent.instrument.McpClassPath.marker(getClass().getClassLoader())
+        assertTrue(dev.mcprefresh.agent.instrument.McpClassPath.marker(getClass().getClassLoader(), ALL)
                 .startsWith("io/modelcontextprotocol/"), "the SDK on the test class path");
-        assertNull(dev.mcprefresh.agent.instrument.McpClassPath.marker(noLibraries()));
+        assertNull(dev.mcprefresh.agent.instrument.McpClassPath.marker(noLibraries(), ALL));
         ClassLoader broken = new ClassLoader(null) {
             @Override
             public java.net.URL getResource(String name) {
                 throw new IllegalStateException("simulated");
             }
         };
-        assertTrue(dev.mcprefresh.agent.instrument.McpClassPath.marker(broken) != null,
+        assertTrue(dev.mcprefresh.agent.instrument.McpClassPath.marker(broken, ALL) != null,
                 "a lookup that fails cannot rule MCP out: the transformer is registered as without the check");
         Agent.start("store=/tmp/x,instrument=sometimes", instrumentation(), false, getClass().getClassLoader());
         assertEquals(List.of("addTransformer"), instrumentationCalls);

@@ -1,5 +1,7 @@
 package dev.mcprefresh.agent.instrument;
 
+import dev.mcprefresh.agent.library.EnabledLibraries;
+
 /**
  * Whether an MCP client library can load in this JVM, asked once in premain. A registered class-file transformer
  * costs every class the JVM loads afterwards, the JDK's own archived classes included (their bytes are read again
@@ -7,10 +9,8 @@ package dev.mcprefresh.agent.instrument;
  * where it may have something to do.
  */
 public final class McpClassPath {
-    /** One class of each instrumented library, and of the launchers that load an app's libraries from nested jars. */
-    private static final String[] MARKERS = {
-        "io/modelcontextprotocol/client/transport/HttpClientSseClientTransport.class", // MCP Java SDK, every version
-        "dev/langchain4j/mcp/client/transport/McpTransport.class", // LangChain4j MCP
+    /** The launchers that load an app's libraries from nested jars, where a marker cannot be seen from premain. */
+    private static final String[] LAUNCHERS = {
         "org/springframework/boot/loader/launch/Launcher.class", // Spring Boot executable jar, 3.2 and later
         "org/springframework/boot/loader/Launcher.class", // Spring Boot executable jar, before 3.2
         "io/quarkus/bootstrap/runner/QuarkusEntryPoint.class", // Quarkus fast-jar
@@ -20,11 +20,16 @@ public final class McpClassPath {
     }
 
     /**
-     * The first marker the loader can see (a resource lookup: nothing is loaded), or null. A lookup that fails
-     * cannot rule MCP out, so it counts as found: the agent then works as it would without this check.
+     * The first marker of an enabled library ({@link EnabledLibraries}) or launcher the loader can see (a resource
+     * lookup: nothing is loaded), or null. A lookup that fails cannot rule MCP out, so it counts as found: the agent
+     * then works as it would without this check.
      */
-    public static String marker(ClassLoader loader) {
-        for (String marker : MARKERS) {
+    public static String marker(ClassLoader loader, EnabledLibraries libraries) {
+        String library = libraries.marker(loader);
+        if (library != null) {
+            return library;
+        }
+        for (String marker : LAUNCHERS) {
             try {
                 if (loader.getResource(marker) != null) {
                     return marker;

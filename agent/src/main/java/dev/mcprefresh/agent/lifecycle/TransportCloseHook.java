@@ -1,5 +1,6 @@
 package dev.mcprefresh.agent.lifecycle;
 
+import dev.mcprefresh.agent.library.ServedTransports;
 import dev.mcprefresh.core.http.DecoratedClients;
 import dev.mcprefresh.core.http.RequestPolicy;
 import dev.mcprefresh.core.log.Log;
@@ -11,8 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs as the app closes an MCP transport (the SDK's {@code closeGracefully()}, LangChain4j's {@code close()}): the
- * HTTP client the transport holds, when it is one the agent decorated, tells its request policy, so the grant is no
- * longer kept alive for that transport. Reads fields only; never throws.
+ * HTTP client the transport holds, when it is one the agent decorated (or the one the bridge answers its reads with),
+ * tells its request policy, so the grant is no longer kept alive for that transport. Reads fields only; never throws.
  */
 public final class TransportCloseHook implements Consumer<Object> {
     /** Per transport class: its instance fields that may hold a decorated client. */
@@ -26,6 +27,10 @@ public final class TransportCloseHook implements Consumer<Object> {
     @Override
     public void accept(Object transport) {
         try {
+            RequestPolicy served = ServedTransports.policyOf(transport);
+            if (served != null) {
+                served.transportClosed(); // its decorated client lives behind a field read, not in a field
+            }
             for (Field f : CLIENT_FIELDS.get(transport.getClass())) {
                 RequestPolicy policy = DecoratedClients.policyOf(f.get(transport));
                 if (policy != null) {

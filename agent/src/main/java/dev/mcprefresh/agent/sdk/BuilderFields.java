@@ -1,14 +1,14 @@
 package dev.mcprefresh.agent.sdk;
 
+import dev.mcprefresh.agent.library.LibraryField;
 import dev.mcprefresh.core.log.Log;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.net.http.HttpClient;
 
 /**
  * The SDK builder fields the hook needs, checked by name and type. Stable from SDK 0.9 to 2.1: {@code clientBuilder}
- * (HttpClient.Builder), {@code baseUri} (String) and {@code endpoint} (Streamable) or {@code sseEndpoint} (SSE).
+ * (HttpClient.Builder, not final: the builder path writes no final field), {@code baseUri} (String) and
+ * {@code endpoint} (Streamable) or {@code sseEndpoint} (SSE).
  */
 final class BuilderFields {
     private static final ClassValue<BuilderFields> CACHE = new ClassValue<>() {
@@ -18,11 +18,11 @@ final class BuilderFields {
         }
     };
 
-    private final Field clientBuilder;
-    private final Field baseUri;
-    private final Field endpoint;
+    private final LibraryField clientBuilder;
+    private final LibraryField baseUri;
+    private final LibraryField endpoint;
 
-    private BuilderFields(Field clientBuilder, Field baseUri, Field endpoint) {
+    private BuilderFields(LibraryField clientBuilder, LibraryField baseUri, LibraryField endpoint) {
         this.clientBuilder = clientBuilder;
         this.baseUri = baseUri;
         this.endpoint = endpoint;
@@ -35,39 +35,20 @@ final class BuilderFields {
 
     private static BuilderFields resolve(Class<?> type) {
         try {
-            Field client = field(type, "clientBuilder", HttpClient.Builder.class);
-            Field base = field(type, "baseUri", String.class);
-            Field path = optionalField(type, "endpoint");
-            if (path == null) {
-                path = optionalField(type, "sseEndpoint");
-            }
-            if (client == null || base == null || path == null || Modifier.isFinal(client.getModifiers())) {
+            LibraryField client = LibraryField.find(type, "java.net.http.HttpClient$Builder", "clientBuilder");
+            LibraryField base = LibraryField.find(type, "java.lang.String", "baseUri");
+            LibraryField path = LibraryField.find(type, "java.lang.String", "endpoint", "sseEndpoint");
+            if (client == null || base == null || path == null || !client.writable()) {
                 Log.warn("skipping " + type.getName() + ": it lacks the SDK's clientBuilder/baseUri/endpoint fields"
                         + " (a fork or an unsupported version?); its transports are left as they are");
                 return null;
             }
-            client.setAccessible(true);
-            base.setAccessible(true);
-            path.setAccessible(true);
             return new BuilderFields(client, base, path);
         } catch (RuntimeException e) {
             Log.warn("skipping " + type.getName() + ": its fields cannot be reached (" + e.getClass().getSimpleName()
                     + "; a named module that does not open its package?)");
             return null;
         }
-    }
-
-    private static Field field(Class<?> type, String name, Class<?> expected) {
-        try {
-            Field f = type.getDeclaredField(name);
-            return f.getType() == expected && !Modifier.isStatic(f.getModifiers()) ? f : null;
-        } catch (NoSuchFieldException e) {
-            return null;
-        }
-    }
-
-    private static Field optionalField(Class<?> type, String name) {
-        return field(type, name, String.class);
     }
 
     HttpClient.Builder clientBuilder(Object builder) throws IllegalAccessException {

@@ -1,17 +1,13 @@
 package dev.mcprefresh.agent.sdk;
 
-import dev.mcprefresh.core.http.AuthorizingClientBuilder;
-import dev.mcprefresh.core.log.Log;
-import dev.mcprefresh.core.http.RequestPolicy;
-import dev.mcprefresh.core.log.LoggedUrl;
-import dev.mcprefresh.core.session.CredentialsRegistry;
-import dev.mcprefresh.core.session.Origin;
 import dev.mcprefresh.agent.instrument.RefreshAwareProviders;
+import dev.mcprefresh.agent.library.TransportHook;
+import dev.mcprefresh.core.http.AuthorizingClientBuilder;
+import dev.mcprefresh.core.http.RequestPolicy;
+import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -19,70 +15,50 @@ import java.util.function.Supplier;
  * Runs at the entry of an SDK transport builder's {@code build()}: when the store has credentials for the
  * transport's server, the builder's {@code clientBuilder} is replaced by one whose client is decorated, so the
  * transport's only {@code HttpClient} gets a fresh token on every request. A transport without a store entry, or
- * whose app already supplies refreshing tokens (mcp-security's customizers), is left exactly as it was. Never throws.
+ * whose app already supplies refreshing tokens (mcp-security's customizers), is left exactly as it was.
  */
-public final class SdkBuilderHook implements Consumer<Object> {
+final class SdkBuilderHook extends TransportHook implements Consumer<Object> {
     /** Builder members through which an app may already supply refreshing tokens (SDK 0.11 to 1.x: one customizer;
      * 2.x: a list, and an authorization error handler). */
     private static final String[] TOKEN_SOURCES = {"httpRequestCustomizer", "httpRequestCustomizers",
         "authorizationErrorHandler"};
 
-    private final Supplier<CredentialsRegistry> registry;
-    private final Set<String> stoodDownFor = ConcurrentHashMap.newKeySet();
-
-    public SdkBuilderHook(Supplier<CredentialsRegistry> registry) {
-        this.registry = registry;
+    SdkBuilderHook(Supplier<CredentialsRegistry> registry) {
+        super("MCP transport", registry);
     }
 
     @Override
     public void accept(Object builder) {
-        try {
-            wire(builder);
-        } catch (Throwable t) {
-            Log.warn("could not prepare an MCP transport (" + builder.getClass().getName()
-                    + "); it works as it would without the agent", t);
-        }
+        serve(builder);
     }
 
-    private void wire(Object builder) throws ReflectiveOperationException {
+    /** Builders are reused: served once per server, and one pointed at another server loses the first's client. */
+    @Override
+    protected boolean prepare(Object builder) throws ReflectiveOperationException {
         BuilderFields fields = BuilderFields.of(builder.getClass());
         if (fields == null) {
-            return; // logged once by BuilderFields
+            return false; // logged once by BuilderFields
         }
         HttpClient.Builder clientBuilder = fields.clientBuilder(builder);
-        URI url = fields.serverUrl(builder);
         if (clientBuilder instanceof AuthorizingClientBuilder) {
             AuthorizingClientBuilder ours = (AuthorizingClientBuilder) clientBuilder;
-            if (ours.policy().transportUrl().equals(url)) {
-                return; // builders are reused: wrap once per server
+            if (ours.policy().transportUrl().equals(fields.serverUrl(builder))) {
+                return false;
             }
             // The app pointed a reused builder at another server: its tokens must not follow.
             clientBuilder = ours.delegate();
             fields.setClientBuilder(builder, clientBuilder);
         }
-        if (clientBuilder == null || url == null || Origin.of(url) == null) {
-            return;
-        }
-        CredentialsRegistry credentialsRegistry = registry.get();
-        RequestPolicy policy = RequestPolicy.forTransport(credentialsRegistry, url);
-        if (policy == null) {
-            Log.debug("no store entry for " + LoggedUrl.of(url) + "; that transport is left as it is");
-            return;
-        }
-        String provider = refreshAwareProvider(builder);
-        if (provider != null) {
-            if (stoodDownFor.add(policy.serverUrl())) {
-                Log.info("the app's MCP transport to " + LoggedUrl.of(url) + " already gets its tokens from " + provider
-                        + ", which refreshes them: the agent leaves that transport alone");
-            }
-            return;
-        }
-        fields.setClientBuilder(builder, new AuthorizingClientBuilder(clientBuilder, policy));
-        Log.info("MCP transport to " + LoggedUrl.of(url) + " takes its tokens from "
-                + policy.tokenSource());
+        return clientBuilder != null;
     }
 
-    private static String refreshAwareProvider(Object builder) {
+    @Override
+    protected URI transportUrl(Object builder) throws ReflectiveOperationException {
+        return BuilderFields.of(builder.getClass()).serverUrl(builder);
+    }
+
+    @Override
+    protected String appManagedTokens(Object builder) {
         for (String name : TOKEN_SOURCES) {
             try {
                 Field f = builder.getClass().getDeclaredField(name);
@@ -98,5 +74,12 @@ public final class SdkBuilderHook implements Consumer<Object> {
             }
         }
         return null;
+    }
+
+    @Override
+    protected boolean attach(Object builder, RequestPolicy policy) throws ReflectiveOperationException {
+        BuilderFields fields = BuilderFields.of(builder.getClass());
+        fields.setClientBuilder(builder, new AuthorizingClientBuilder(fields.clientBuilder(builder), policy));
+        return true;
     }
 }

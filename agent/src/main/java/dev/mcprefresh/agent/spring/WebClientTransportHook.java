@@ -3,14 +3,13 @@ package dev.mcprefresh.agent.spring;
 import dev.mcprefresh.agent.instrument.RefreshAwareProviders;
 import dev.mcprefresh.core.http.RequestPolicy;
 import dev.mcprefresh.core.log.Log;
-import dev.mcprefresh.core.log.LoggedUrl;
 import dev.mcprefresh.core.session.CredentialsRegistry;
+import dev.mcprefresh.agent.library.LibraryField;
+import dev.mcprefresh.agent.library.TransportHook;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -20,65 +19,86 @@ import java.util.function.Supplier;
  * filter, bound to that transport's {@link RequestPolicy}, is added last (closest to the wire, so it sees the headers
  * every other filter and {@code defaultHeader} set), to a copy of the app's {@code WebClient.Builder} made for that
  * transport: other clients the app builds from its builder never carry it, and a transport builder pointed at
- * another server starts again without it. With no store entry nothing is touched. When the app
- * already has a refresh-aware filter (Spring Security's OAuth2 filters, mcp-security), the agent stands down and says
- * so once. Never throws.
+ * another server starts again without it. With no store entry nothing is touched. When the app already has a
+ * refresh-aware filter (Spring Security's OAuth2 filters, mcp-security), the agent stands down and says so once.
  */
-public final class WebClientTransportHook implements Consumer<Object> {
-    private final Supplier<CredentialsRegistry> registry;
-    private final Set<String> stoodDownFor = ConcurrentHashMap.newKeySet();
+final class WebClientTransportHook extends TransportHook implements Consumer<Object> {
+    private static final String WEB_CLIENT_BUILDER = "org.springframework.web.reactive.function.client.WebClient$Builder";
+    private volatile boolean saidFinal;
 
-    public WebClientTransportHook(Supplier<CredentialsRegistry> registry) {
-        this.registry = registry;
+    WebClientTransportHook(Supplier<CredentialsRegistry> registry) {
+        super("Spring WebClient MCP transport", registry);
     }
 
     @Override
     public void accept(Object transportBuilder) {
-        try {
-            wire(transportBuilder);
-        } catch (Throwable t) {
-            Log.warn("could not prepare a Spring WebClient MCP transport (" + transportBuilder.getClass().getName()
-                    + "); it works as it would without the agent", t);
-        }
+        serve(transportBuilder);
     }
 
-    private void wire(Object transportBuilder) throws ReflectiveOperationException {
-        Field field = transportBuilder.getClass().getDeclaredField("webClientBuilder");
-        field.setAccessible(true);
-        Object held = field.get(transportBuilder);
-        if (held == null) {
-            return;
+    private static LibraryField builderField(Object transportBuilder) {
+        return LibraryField.find(transportBuilder.getClass(), WEB_CLIENT_BUILDER, "webClientBuilder");
+    }
+
+    /** A transport builder reused for another server holds the copy made for the first: start again from one without
+     * the agent's filter, so the first server's tokens never follow. */
+    @Override
+    protected boolean prepare(Object transportBuilder) throws ReflectiveOperationException {
+        LibraryField field = builderField(transportBuilder);
+        if (field == null || field.get(transportBuilder) == null) {
+            return false;
         }
-        // A transport builder reused for another server holds the copy made for the first one: start again from a
-        // copy without any filter of ours, so the first server's tokens never follow.
+        if (!field.writable()) {
+            if (!saidFinal) {
+                saidFinal = true;
+                Log.info("a Spring WebClient MCP transport builder class loaded before the agent (a late attach?):"
+                        + " its transports are left as the app built them until the app restarts with the agent");
+            }
+            return false;
+        }
+        Object held = field.get(transportBuilder);
         Object clean = withoutOurFilters(held);
         if (clean != held) {
             field.set(transportBuilder, clean);
         }
-        URI url = transportUrl(transportBuilder, clean);
-        if (url == null) {
-            Log.debug("a Spring WebClient MCP transport has no absolute URL (no base URL?); it is left as it is");
-            return;
-        }
-        RequestPolicy policy = RequestPolicy.forTransport(registry.get(), url);
-        if (policy == null) {
-            Log.debug("no store entry for " + LoggedUrl.of(url) + "; that WebClient transport is left as it is");
-            return;
-        }
+        return true;
+    }
+
+    @Override
+    protected URI transportUrl(Object transportBuilder) throws ReflectiveOperationException {
+        return transportUrl(transportBuilder, builderField(transportBuilder).get(transportBuilder));
+    }
+
+    @Override
+    protected String appManagedTokens(Object transportBuilder) throws ReflectiveOperationException {
+        String[] found = new String[1];
+        invoke(builderField(transportBuilder).get(transportBuilder), "filters", (Consumer<List<Object>>) list -> {
+            for (Object existing : list) {
+                if (found[0] == null) {
+                    found[0] = RefreshAwareProviders.find(existing);
+                }
+            }
+        });
+        return found[0];
+    }
+
+    @Override
+    protected String standDownLine(String url, String appsOwn) {
+        return "the app's WebClient for " + url + " already has a refresh-aware filter (" + appsOwn
+                + "): the agent leaves it alone";
+    }
+
+    @Override
+    protected boolean attach(Object transportBuilder, RequestPolicy policy) throws ReflectiveOperationException {
+        LibraryField field = builderField(transportBuilder);
+        Object clean = field.get(transportBuilder);
         Object filter = ExchangeFilterLoader.newFilter(clean.getClass(), policy);
         if (filter == null) {
-            return; // logged by the loader
+            return false; // logged by the loader
         }
         Object copy = invoke(clean, "clone");
-        AddLast add = new AddLast(filter, LoggedUrl.of(url));
-        invoke(copy, "filters", add);
-        if (add.added) {
-            // The SSE builder's field is final: written here as the LangChain4j hook writes its client field, so the
-            // app's own builder (and every other client built from it) never carries the filter.
-            field.set(transportBuilder, copy);
-            Log.info("Spring WebClient MCP transport to " + LoggedUrl.of(url) + " takes its tokens from "
-                    + policy.tokenSource());
-        }
+        invoke(copy, "filters", (Consumer<List<Object>>) list -> list.add(filter));
+        field.set(transportBuilder, copy); // the app's own builder never carries the filter
+        return true;
     }
 
     /** {@code builder}, or a copy of it without the filters this agent added to it. */
@@ -131,33 +151,5 @@ public final class WebClientTransportHook implements Consumer<Object> {
             }
         }
         return null;
-    }
-
-    /** Adds the filter at the end of the builder's list, unless the app has a refresh-aware one there. */
-    private final class AddLast implements Consumer<List<Object>> {
-        private final Object filter;
-        private final String transport;
-        boolean added;
-
-        AddLast(Object filter, String transport) {
-            this.filter = filter;
-            this.transport = transport;
-        }
-
-        @Override
-        public void accept(List<Object> list) {
-            for (Object existing : list) {
-                String provider = RefreshAwareProviders.find(existing);
-                if (provider != null) {
-                    if (stoodDownFor.add(provider)) {
-                        Log.info("the app's WebClient for " + transport + " already has a refresh-aware filter ("
-                                + provider + "): the agent leaves it alone");
-                    }
-                    return;
-                }
-            }
-            list.add(filter);
-            added = true;
-        }
     }
 }

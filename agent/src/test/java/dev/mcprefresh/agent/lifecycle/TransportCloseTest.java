@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcprefresh.agent.testing.TestJars;
 import dev.mcprefresh.agent.bridge.McpRefreshBridge;
+import dev.mcprefresh.agent.library.EnabledLibraries;
 import dev.mcprefresh.agent.instrument.TransportTransformer;
 import dev.mcprefresh.agent.langchain4j.okhttp.AuthorizingInterceptor;
 import dev.mcprefresh.core.http.AuthorizingHttpClient;
@@ -57,7 +58,7 @@ class TransportCloseTest {
 
     @AfterEach
     void clearHook() {
-        McpRefreshBridge.transportCloseHook = null;
+        McpRefreshBridge.hooks = null;
     }
 
     // ---- 1. The real SDK 2.1 transports, patched by the transformer of a normal start (and of an attach) ----
@@ -68,11 +69,13 @@ class TransportCloseTest {
             "HttpClientStreamableHttpTransport,true", "HttpClientSseClientTransport,true"})
     void closeGracefullyOfARealSdkTransportReachesTheBridge(String simpleName, boolean attached) throws Exception {
         String transportName = SDK_PACKAGE + simpleName;
-        Map<String, byte[]> classes = sdkTransportPackage();
+        Map<String, byte[]> classes = TestJars.packageClasses("mcp-core", SDK_PACKAGE);
         byte[] original = classes.get(transportName);
         assertNotNull(original, transportName + " is not in the mcp-core jar");
-        byte[] patched = new TransportTransformer(null, attached, null).transform(null,
-                transportName.replace('.', '/'), null, null, original);
+        // The loader the class will be defined by resolves the bridge to the agent's (after an attach, the client field
+        // is read through it).
+        byte[] patched = new TransportTransformer(null, EnabledLibraries.all(attached), null).transform(
+                TransportCloseTest.class.getClassLoader(), transportName.replace('.', '/'), null, null, original);
         assertNotNull(patched, "the transformer (attached=" + attached + ") leaves " + simpleName + " alone");
         classes.put(transportName, patched);
 
@@ -84,30 +87,13 @@ class TransportCloseTest {
         Object transport = builder.getClass().getMethod("build").invoke(builder);
         assertSame(type, transport.getClass());
 
-        List<Object> seen = Collections.synchronizedList(new ArrayList<>());
-        McpRefreshBridge.transportCloseHook = seen::add;
+        dev.mcprefresh.agent.testing.RecordingHooks hooks = new dev.mcprefresh.agent.testing.RecordingHooks();
+        McpRefreshBridge.hooks = hooks;
         Object mono = type.getMethod("closeGracefully").invoke(transport); // not subscribed: the entry call runs anyway
         assertNotNull(mono);
+        List<Object> seen = hooks.targets(McpRefreshBridge.TRANSPORT_CLOSING);
         assertEquals(1, seen.size(), "the close hook ran once: " + seen);
         assertSame(transport, seen.get(0));
-    }
-
-    /** The classes of the SDK's transport package (not its subpackages), by binary name, as the jar holds them. */
-    private static Map<String, byte[]> sdkTransportPackage() throws Exception {
-        Map<String, byte[]> classes = new HashMap<>();
-        String dirPath = SDK_PACKAGE.replace('.', '/');
-        try (JarFile jar = new JarFile(TestJars.onClassPath("mcp-core"))) {
-            for (JarEntry e : Collections.list(jar.entries())) {
-                String path = e.getName();
-                if (path.startsWith(dirPath) && path.endsWith(".class")
-                        && path.indexOf('/', dirPath.length()) < 0) {
-                    classes.put(path.substring(0, path.length() - 6).replace('/', '.'),
-                            jar.getInputStream(e).readAllBytes());
-                }
-            }
-        }
-        assertTrue(classes.size() > 5, "found " + classes.keySet());
-        return classes;
     }
 
     // ---- 2. The close hook on transport-shaped objects ----

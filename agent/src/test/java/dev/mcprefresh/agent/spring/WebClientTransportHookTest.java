@@ -102,16 +102,48 @@ class WebClientTransportHookTest {
         assertEquals(List.of(), filters(web));
     }
 
-    /** Before: the SSE builder's filter went into the app's shared builder, so a second transport carried it too. */
+    /**
+     * An SSE builder whose class loaded before the agent (a late attach) keeps its final field: never written (JEP 500),
+     * so that transport is left as the app built it, and the app's shared builder stays clean.
+     */
     @Test
-    void anSseBuilderWhoseFieldIsFinalAlsoGetsACopyAndTheAppsBuilderStaysClean() {
+    void anSseBuilderWhoseFieldIsStillFinalIsLeftAsTheAppBuiltIt() {
         WebClient.Builder web = WebClient.builder().baseUrl("https://mcp.example");
         SseBuilder transport = new SseBuilder(web);
         WebClientTransportHook hook = hook(true);
         hook.accept(transport);
+        assertSame(web, transport.webClientBuilder);
+        assertEquals(List.of(), filters(web), "the app's builder, shared by other clients, is untouched");
+    }
+
+    /**
+     * The SSE builder as the agent loads it (its field made non-final at the class's first load): the transport gets
+     * a copy with the filter, and the app's builder, shared by other clients, stays clean.
+     */
+    @Test
+    void anSseBuilderLoadedByTheAgentGetsACopyAndTheAppsBuilderStaysClean() throws Exception {
+        String name = SseBuilder.class.getName();
+        byte[] bytes;
+        try (java.io.InputStream in = SseBuilder.class.getResourceAsStream("WebClientTransportHookTest$SseBuilder.class")) {
+            bytes = in.readAllBytes();
+        }
+        byte[] writable = dev.mcprefresh.agent.patcher.ClassPatcher.patch(name.replace('.', '/'), bytes,
+                dev.mcprefresh.agent.patcher.ClassPatch.NONE.withWritableField("webClientBuilder",
+                        "Lorg/springframework/web/reactive/function/client/WebClient$Builder;"));
+        Class<?> loaded = Class.forName(name, true, new dev.mcprefresh.agent.testing.TestJars.ChildFirstClasses(
+                java.util.Map.of(name, writable), getClass().getClassLoader()));
+        java.lang.reflect.Constructor<?> make = loaded.getDeclaredConstructor(WebClient.Builder.class);
+        make.setAccessible(true);
+        WebClient.Builder web = WebClient.builder().baseUrl("https://mcp.example");
+        Object transport = make.newInstance(web);
+        java.lang.reflect.Field field = loaded.getDeclaredField("webClientBuilder");
+        field.setAccessible(true);
+        assertTrue(!java.lang.reflect.Modifier.isFinal(field.getModifiers()), "loaded non-final");
+        WebClientTransportHook hook = hook(true);
+        hook.accept(transport);
         hook.accept(transport);
         assertEquals(List.of(), filters(web), "the app's builder, shared by other clients, is untouched");
-        assertEquals(List.of(ExchangeFilterLoader.FILTER), filters(transport.webClientBuilder));
+        assertEquals(List.of(ExchangeFilterLoader.FILTER), filters((WebClient.Builder) field.get(transport)));
     }
 
     @Test

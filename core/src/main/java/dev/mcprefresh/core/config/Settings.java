@@ -15,10 +15,19 @@ import java.util.function.Function;
  * {@code MCP_REFRESH_*} environment variables, defaults.
  */
 public final class Settings {
+    private static final String PREFIX = "mcp.refresh.";
     private final Map<Setting, String> values;
+    /** The sources, for switches named at run time rather than in {@link Setting} (the libraries'). */
+    private final Map<String, String> agentArgs;
+    private final Function<String, String> systemProperties;
+    private final Map<String, String> env;
 
-    private Settings(Map<Setting, String> values) {
+    private Settings(Map<Setting, String> values, Map<String, String> agentArgs,
+            Function<String, String> systemProperties, Map<String, String> env) {
         this.values = values;
+        this.agentArgs = agentArgs;
+        this.systemProperties = systemProperties;
+        this.env = env;
     }
 
     /** Reads the live JVM: agent args (may be null), system properties, environment. */
@@ -50,7 +59,7 @@ public final class Settings {
             }
             resolved.put(s, v == null ? s.defaultValue() : v.trim());
         }
-        return new Settings(resolved);
+        return new Settings(resolved, agentArgs, systemProperties, env);
     }
 
     /** Agent arguments are {@code key=value} pairs separated by commas (or semicolons), keys with or without prefix. */
@@ -83,6 +92,41 @@ public final class Settings {
 
     public String get(Setting s) {
         return values.get(s);
+    }
+
+    /**
+     * A switch named at run time ({@code library.<name>.enabled}), read with the same precedence as every setting:
+     * on unless set to false; any other value is reported to {@code onError} and read as on.
+     */
+    public boolean switchOn(String shortKey, java.util.function.Consumer<String> onError) {
+        String v = agentArgs.get(shortKey);
+        if (v == null) {
+            v = agentArgs.get(PREFIX + shortKey);
+        }
+        if (v == null) {
+            v = systemProperties.apply(PREFIX + shortKey);
+        }
+        if (v == null) {
+            v = env.get(envName(shortKey));
+        }
+        if (v == null || v.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        onError.accept(PREFIX + shortKey + " must be true or false, not '" + v.trim() + "'; read as true");
+        return true;
+    }
+
+    /** The system property of a switch, e.g. {@code mcp.refresh.library.langchain4j.enabled}. */
+    public static String switchName(String shortKey) {
+        return PREFIX + shortKey;
+    }
+
+    /** The environment variable of a switch, e.g. {@code MCP_REFRESH_LIBRARY_LANGCHAIN4J_ENABLED}. */
+    public static String envName(String shortKey) {
+        return (PREFIX + shortKey).toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public boolean enabled() {

@@ -21,20 +21,31 @@ public final class UnknownSettings {
     /** {@code internal}: system properties the agent sets itself, never reported. */
     public static List<String> warnings(Map<String, String> agentArgs, Properties systemProperties,
             Map<String, String> env, String internal) {
+        return warnings(agentArgs, systemProperties, env, internal, java.util.Set.of());
+    }
+
+    /** {@code switches}: the short keys of switches named at run time (the libraries'), known too. */
+    public static List<String> warnings(Map<String, String> agentArgs, Properties systemProperties,
+            Map<String, String> env, String internal, java.util.Set<String> switches) {
+        java.util.Set<String> switchEnv = new java.util.HashSet<>();
+        for (String k : switches) {
+            switchEnv.add(Settings.envName(k));
+        }
         List<String> out = new ArrayList<>();
         for (String key : agentArgs.keySet()) {
             String full = key.startsWith(PREFIX) ? key : PREFIX + key;
-            if (find(full) == null) {
+            if (find(full) == null && !switches.contains(full.substring(PREFIX.length()))) {
                 out.add(message(key, "agent argument", suggestion(full).shortKey()));
             }
         }
         for (String name : systemProperties.stringPropertyNames()) {
-            if (name.startsWith(PREFIX) && !name.equals(internal) && find(name) == null) {
+            if (name.startsWith(PREFIX) && !name.equals(internal) && find(name) == null
+                    && !switches.contains(name.substring(PREFIX.length()))) {
                 out.add(message(name, "system property", suggestion(name).key()));
             }
         }
         for (String name : env.keySet()) {
-            if (name.startsWith(ENV_PREFIX) && findEnv(name) == null) {
+            if (name.startsWith(ENV_PREFIX) && findEnv(name) == null && !switchEnv.contains(name)) {
                 out.add(message(name, "environment variable", suggestionEnv(name).envName()));
             }
         }

@@ -1,0 +1,38 @@
+package dev.mcprefresh.agent.bridge;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.http.HttpClient;
+
+/**
+ * A transport's own {@code HttpClient} field, read as the unpatched class would: the bridge's last resort when the
+ * hooks cannot answer. The field is the one instance field of that type the class declares (the patcher only
+ * substitutes reads of such a field, and checks the class can be read so before it patches).
+ */
+final class OwnHttpClient {
+    private static final ClassValue<Field> FIELD = new ClassValue<>() {
+        @Override
+        protected Field computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    if (f.getType() == HttpClient.class && !Modifier.isStatic(f.getModifiers())) {
+                        f.setAccessible(true);
+                        return f;
+                    }
+                }
+            }
+            throw new IllegalStateException(type.getName() + " has no HttpClient field");
+        }
+    };
+
+    private OwnHttpClient() {
+    }
+
+    static HttpClient of(Object owner) {
+        try {
+            return (HttpClient) FIELD.get(owner.getClass()).get(owner);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
