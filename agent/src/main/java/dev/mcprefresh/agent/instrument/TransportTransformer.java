@@ -1,6 +1,8 @@
 package dev.mcprefresh.agent.instrument;
 
 import dev.mcprefresh.agent.langchain4j.LangChain4jTargets;
+import dev.mcprefresh.agent.patcher.ClassPatch;
+import dev.mcprefresh.agent.patcher.ClassPatcher;
 import dev.mcprefresh.agent.sdk.SdkTargets;
 import dev.mcprefresh.agent.spring.SpringWebClientTargets;
 import java.lang.instrument.ClassFileTransformer;
@@ -112,6 +114,6 @@ public final class TransportTransformer implements ClassFileTransformer {
 
     private byte[] instrument(String className, byte[] bytes) {
         // In its own class: the patcher loads only when a target class appears, not in premain.
-        return EntryCallInstrumenter.instrument(className, bytes, targets().get(className));
+        return ClassPatcher.patch(className, bytes, ClassPatch.entryCalls(targets().get(className)));
     }
 }

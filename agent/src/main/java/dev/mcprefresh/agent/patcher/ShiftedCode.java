@@ -1,8 +1,8 @@
-package dev.mcprefresh.agent.instrument;
+package dev.mcprefresh.agent.patcher;
 
-import static dev.mcprefresh.agent.instrument.ClassBytes.u1;
-import static dev.mcprefresh.agent.instrument.ClassBytes.u2;
-import static dev.mcprefresh.agent.instrument.ClassBytes.u4;
+import static dev.mcprefresh.agent.patcher.ClassBytes.u1;
+import static dev.mcprefresh.agent.patcher.ClassBytes.u2;
+import static dev.mcprefresh.agent.patcher.ClassBytes.u4;
 
 /**
  * Writes a method's Code attribute with {@link EntryCallCode} in front of the original instructions (JVMS 4.7.3).
@@ -24,8 +24,11 @@ final class ShiftedCode {
         this.entry = entry;
     }
 
-    /** Writes the Code attribute that starts at {@code at} (its name index) with the call to {@code bridgeMethod}. */
-    void write(int at, String bridgeMethod, ClassBytes out) {
+    /**
+     * Writes the Code attribute that starts at {@code at} (its name index) with the call to {@code bridgeMethod} in
+     * front of {@code instructions} (the original code, or a same-length copy with field reads substituted).
+     */
+    void write(int at, String bridgeMethod, byte[] instructions, int from, ClassBytes out) {
         int maxStack = u2(b, at + 6);
         int maxLocals = u2(b, at + 8);
         int codeLength = u4(b, at + 10);
@@ -37,7 +40,7 @@ final class ShiftedCode {
         int lengthAt = out.size();
         out.u4(0).u2(Math.max(maxStack, EntryCallCode.MAX_STACK)).u2(maxLocals).u4(codeLength + SHIFT);
         entry.write(out, bridgeMethod);
-        out.bytes(b, code, codeLength);
+        out.bytes(instructions, from, codeLength);
 
         int table = code + codeLength;
         int handlers = u2(b, table);

@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.instrument;
+package dev.mcprefresh.agent.patcher;
 
 /** Big-endian reads of the class file format, and a growable buffer to write one. */
 final class ClassBytes {

@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.instrument;
+package dev.mcprefresh.agent.patcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcprefresh.agent.bridge.McpRefreshBridge;
+import dev.mcprefresh.agent.instrument.TransportTransformer;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ class EntryCallPatcherTest {
         try (InputStream in = EntryCallPatcherTest.class.getResourceAsStream("/" + name.replace('.', '/') + ".class")) {
             original = in.readAllBytes();
         }
-        byte[] patched = EntryCallPatcher.patch(original, targets);
+        byte[] patched = ClassPatcher.patch(name, original, ClassPatch.entryCalls(targets));
         assertEquals(expectApplied, patched != null);
         byte[] bytes = patched != null ? patched : original;
         // Child-first for the one class, so the verifier checks the changed bytes.
@@ -129,10 +130,10 @@ class EntryCallPatcherTest {
         dev.mcprefresh.core.log.Log.setOutput(new java.io.PrintStream(log, true));
         try {
             String fork = "io/modelcontextprotocol/client/transport/HttpClientSseClientTransport$Builder";
-            assertEquals(null, EntryCallInstrumenter.instrument(fork, original,
-                    java.util.Map.of("build()Lio/modelcontextprotocol/spec/McpClientTransport;", "beforeBuild")));
-            assertEquals(null, EntryCallInstrumenter.instrument(fork, new byte[] {(byte) 0xCA, (byte) 0xFE, 1, 2},
-                    java.util.Map.of("build()Ljava/lang/Object;", "beforeBuild")));
+            assertEquals(null, ClassPatcher.patch(fork, original, ClassPatch.entryCalls(
+                    java.util.Map.of("build()Lio/modelcontextprotocol/spec/McpClientTransport;", "beforeBuild"))));
+            assertEquals(null, ClassPatcher.patch(fork, new byte[] {(byte) 0xCA, (byte) 0xFE, 1, 2},
+                    ClassPatch.entryCalls(java.util.Map.of("build()Ljava/lang/Object;", "beforeBuild"))));
         } finally {
             dev.mcprefresh.core.log.Log.setOutput(System.err);
         }

@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.instrument;
+package dev.mcprefresh.agent.patcher;
 
 /**
  * The code put at the entry of a chosen method: one reflective call into the bridge, in a try/catch of its own.

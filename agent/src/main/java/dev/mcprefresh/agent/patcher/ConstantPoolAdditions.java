@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.instrument;
+package dev.mcprefresh.agent.patcher;
 
 import java.util.HashMap;
 import java.util.Map;

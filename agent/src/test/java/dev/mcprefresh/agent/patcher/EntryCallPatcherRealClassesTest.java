@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.instrument;
+package dev.mcprefresh.agent.patcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,32 +8,39 @@ import dev.mcprefresh.agent.testing.TestJars;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.FieldVisitor;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The patcher against real-world bytecode: every instance method of every class of a library gets the entry call,
- * then the JVM's verifier checks each patched class (switches, exception tables, uninitialized-object frames, long
- * methods: whatever javac and other compilers wrote there) and ASM reads it back as a second opinion.
+ * The patcher against real-world bytecode: every instance method of every class of a library gets the entry call and
+ * every read of the class's own reference-typed instance fields in those methods goes through a static reader; then
+ * the JVM's verifier checks each patched class (switches, exception tables, uninitialized-object frames, long methods:
+ * whatever javac, kotlinc and other compilers wrote there) and ASM reads it back as a second opinion.
  */
 class EntryCallPatcherRealClassesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"mcp-core", "reactor-core", "jackson-databind", "byte-buddy-1"})
-    void everyInstanceMethodOfALibraryTakesTheCallAndEveryClassStillVerifies(String jarName) throws Exception {
+    @ValueSource(strings = {"mcp-core", "reactor-core", "jackson-databind", "byte-buddy-1", "kotlin-stdlib-2",
+            "kotlinx-coroutines-core-jvm", "ktor-client-core-jvm"})
+    void everyInstanceMethodOfALibraryTakesTheEditsAndEveryClassStillVerifies(String jarName) throws Exception {
         File jar = TestJars.onClassPath(jarName);
         Map<String, byte[]> original = new HashMap<>();
         Map<String, byte[]> patched = new HashMap<>();
         int methods = 0;
+        int fieldReads = 0;
         try (JarFile file = new JarFile(jar)) {
             for (JarEntry e : java.util.Collections.list(file.entries())) {
                 String path = e.getName();
@@ -43,8 +50,15 @@ class EntryCallPatcherRealClassesTest {
                 byte[] bytes = file.getInputStream(e).readAllBytes();
                 String name = path.substring(0, path.length() - 6).replace('/', '.');
                 Map<String, String> targets = instanceMethods(bytes);
+                ClassPatch patch = ClassPatch.entryCalls(targets);
+                for (String field : readInstanceFields(bytes)) {
+                    int colon = field.indexOf(':');
+                    patch = patch.withFieldRead(field.substring(0, colon), field.substring(colon + 1),
+                            "dev/mcprefresh/agent/patcher/MarkerReads", "read"); // never called: linking only
+                    fieldReads++;
+                }
                 original.put(name, bytes);
-                byte[] result = targets.isEmpty() ? bytes : EntryCallPatcher.patch(bytes, targets);
+                byte[] result = ClassFileRewriter.rewrite(bytes, patch);
                 assertNotNull(result, name);
                 new ClassReader(result).accept(new ClassWriter(0), ClassReader.EXPAND_FRAMES); // ASM's reading
                 patched.put(name, result);
@@ -67,7 +81,8 @@ class EntryCallPatcherRealClassesTest {
         }
         assertTrue(failures.isEmpty(), failures.size() + " classes broken, e.g. "
                 + failures.subList(0, Math.min(5, failures.size())));
-        assertTrue(methods > 300 && verified > 100, jarName + ": " + methods + " methods, " + verified + " verified");
+        assertTrue(methods > 300 && verified > 100 && fieldReads > 50, jarName + ": " + methods + " methods, "
+                + fieldReads + " fields read through the reader, " + verified + " classes verified");
     }
 
     /** Null when the class loads and links (verification included), else the error's class name. */
@@ -80,6 +95,42 @@ class EntryCallPatcherRealClassesTest {
         } catch (Throwable e) {
             return e.getClass().getName(); // a missing optional dependency: the same with or without the call
         }
+    }
+
+    /** name:descriptor of the class's own reference-typed instance fields read in its instance methods. */
+    private static Set<String> readInstanceFields(byte[] bytes) {
+        Set<String> declared = new HashSet<>();
+        Set<String> read = new TreeSet<>();
+        ClassReader reader = new ClassReader(bytes);
+        String self = reader.getClassName();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public FieldVisitor visitField(int access, String name, String descriptor, String signature,
+                    Object value) {
+                if ((access & Opcodes.ACC_STATIC) == 0 && (descriptor.startsWith("L") || descriptor.startsWith("["))) {
+                    declared.add(name + ':' + descriptor);
+                }
+                return null;
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                if ((access & Opcodes.ACC_STATIC) != 0 || name.equals("<init>")) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitFieldInsn(int opcode, String owner, String field, String type) {
+                        if (opcode == Opcodes.GETFIELD && owner.equals(self)) {
+                            read.add(field + ':' + type);
+                        }
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        read.retainAll(declared);
+        return read;
     }
 
     private static Map<String, String> instanceMethods(byte[] bytes) {

@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.instrument;
+package dev.mcprefresh.agent.patcher;
 
 import java.nio.charset.StandardCharsets;
 
@@ -40,15 +40,36 @@ final class ConstantPool {
         }
     }
 
+    /** The name of the Class constant at {@code index}, internal form. */
+    String className(int index) {
+        return utf8(ClassBytes.u2(bytes, entry(index, 7) + 1));
+    }
+
+    /** Whether the constant at {@code index} is a Fieldref to {@code owner.name:descriptor}. */
+    boolean isFieldref(int index, String owner, String name, String descriptor) {
+        if (bytes[offsets[index]] != 9) {
+            return false;
+        }
+        int at = offsets[index];
+        int nameAndType = entry(ClassBytes.u2(bytes, at + 3), 12);
+        return utf8(ClassBytes.u2(bytes, nameAndType + 1)).equals(name)
+                && utf8(ClassBytes.u2(bytes, nameAndType + 3)).equals(descriptor)
+                && className(ClassBytes.u2(bytes, at + 1)).equals(owner);
+    }
+
+    private int entry(int index, int tag) {
+        if (index <= 0 || index >= count || bytes[offsets[index]] != tag) {
+            throw new IllegalArgumentException("constant " + index + " is not of tag " + tag);
+        }
+        return offsets[index];
+    }
+
     /**
      * The Utf8 constant at {@code index} read as Latin-1: exact for ASCII, and never equal to an ASCII string
      * otherwise, which is all the matching of member names needs.
      */
     String utf8(int index) {
-        if (index <= 0 || index >= count || bytes[offsets[index]] != 1) {
-            throw new IllegalArgumentException("constant " + index + " is not a name");
-        }
-        int at = offsets[index];
+        int at = entry(index, 1);
         return new String(bytes, at + 3, ClassBytes.u2(bytes, at + 1), StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,0 +1,84 @@
+package dev.mcprefresh.agent.patcher;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link ClassPatcher} changes in one class: entry calls into the agent's bridge, and reads of the class's own
+ * instance fields turned into calls of a static method. Immutable; every {@code with} returns a new value.
+ */
+public final class ClassPatch {
+    /** Changes nothing; the start for a patch of field reads only. */
+    public static final ClassPatch NONE = new ClassPatch(Map.of(), List.of());
+
+    private final Map<String, String> entryCalls;
+    private final List<FieldRead> fieldReads;
+
+    private ClassPatch(Map<String, String> entryCalls, List<FieldRead> fieldReads) {
+        this.entryCalls = entryCalls;
+        this.fieldReads = fieldReads;
+    }
+
+    /**
+     * Entry calls: for each instance method, named as name + descriptor ({@code build()Ljava/lang/Object;}), the
+     * bridge method that is called with {@code this} before the method's own code.
+     */
+    public static ClassPatch entryCalls(Map<String, String> bridgeMethodByMethod) {
+        return new ClassPatch(Map.copyOf(bridgeMethodByMethod), List.of());
+    }
+
+    /**
+     * Adds a field-read substitution: every {@code getfield} of the class's own instance field {@code name} (of type
+     * {@code descriptor}) in its instance methods other than constructors becomes
+     * {@code invokestatic readerOwner.readerMethod(Ljava/lang/Object;)descriptor}, called with the object the field
+     * was read from. {@code readerOwner} is the internal name of a class (not an interface) the patched class's
+     * loader can resolve.
+     */
+    public ClassPatch withFieldRead(String name, String descriptor, String readerOwner, String readerMethod) {
+        List<FieldRead> more = new ArrayList<>(fieldReads);
+        more.add(new FieldRead(name, descriptor, readerOwner, readerMethod));
+        return new ClassPatch(entryCalls, Collections.unmodifiableList(more));
+    }
+
+    Map<String, String> entryCalls() {
+        return entryCalls;
+    }
+
+    List<FieldRead> fieldReads() {
+        return fieldReads;
+    }
+
+    @Override
+    public String toString() {
+        return "entry calls " + entryCalls.keySet() + ", field reads " + fieldReads;
+    }
+
+    /** One substituted field and the static method that now supplies its value. */
+    static final class FieldRead {
+        final String name;
+        final String descriptor;
+        final String readerOwner;
+        final String readerMethod;
+
+        FieldRead(String name, String descriptor, String readerOwner, String readerMethod) {
+            if (name.isEmpty() || descriptor.isEmpty() || readerOwner.isEmpty() || readerMethod.isEmpty()) {
+                throw new IllegalArgumentException("a field read needs a field, a type and a reader");
+            }
+            this.name = name;
+            this.descriptor = descriptor;
+            this.readerOwner = readerOwner;
+            this.readerMethod = readerMethod;
+        }
+
+        String readerDescriptor() {
+            return "(Ljava/lang/Object;)" + descriptor;
+        }
+
+        @Override
+        public String toString() {
+            return name + ':' + descriptor;
+        }
+    }
+}
