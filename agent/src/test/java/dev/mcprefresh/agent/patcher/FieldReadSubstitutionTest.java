@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 class FieldReadSubstitutionTest {
     private static final String TRANSPORT = "dev/mcprefresh/agent/patcher/SyntheticTransport";
-    private static final String READER = "dev/mcprefresh/agent/patcher/MarkerReads";
+    private static final String READER = EveryMethodPatch.READER;
     private static final String HTTP_CLIENT = "Ljava/net/http/HttpClient;";
     private static final ClassPatch CLIENT_READ = ClassPatch.NONE.withFieldRead("client", HTTP_CLIENT, READER,
             "client");
@@ -86,7 +86,7 @@ class FieldReadSubstitutionTest {
             assertSame(t, reader, "the reader is given the object the field was read from");
         }
         assertEquals(0, getfields(patched, true), "no read of the field is left in an instance method");
-        assertEquals(getfields(original, true), readerCalls(patched));
+        assertEquals(getfields(original, true), EveryMethodPatch.readerCalls(patched));
         assertEquals(2, getfields(patched, false), "the constructor's and the static method's reads stay");
         assertEquals("", log.toString().replaceAll("(?m)^.*DEBUG.*\\R", ""));
     }
@@ -165,7 +165,7 @@ class FieldReadSubstitutionTest {
         byte[] patched = ClassPatcher.patch("Trap", trap,
                 ClassPatch.NONE.withFieldRead("value", "Ljava/lang/Object;", READER, "object"));
         assertNotNull(patched, log.toString());
-        assertEquals(2, readerCalls(patched), "the two real reads, one per method");
+        assertEquals(2, EveryMethodPatch.readerCalls(patched), "the two real reads, one per method");
 
         Class<?> type = new TestJars.ChildFirstClasses(Map.of("Trap", patched), getClass().getClassLoader())
                 .loadClass("Trap");
@@ -275,25 +275,6 @@ class FieldReadSubstitutionTest {
                     @Override
                     public void visitFieldInsn(int opcode, String owner, String field, String type) {
                         if (opcode == Opcodes.GETFIELD && field.equals("client")) {
-                            count[0]++;
-                        }
-                    }
-                };
-            }
-        }, 0);
-        return count[0];
-    }
-
-    private static int readerCalls(byte[] bytes) {
-        int[] count = {0};
-        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String method, String type, boolean itf) {
-                        if (opcode == Opcodes.INVOKESTATIC && owner.equals(READER)) {
                             count[0]++;
                         }
                     }
