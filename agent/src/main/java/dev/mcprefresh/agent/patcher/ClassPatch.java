@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * What {@link ClassPatcher} changes in one class: entry calls into the agent's bridge, and reads of the class's own
- * instance fields turned into calls of a static method. Immutable; every {@code with} returns a new value.
+ * instance fields turned into calls of a static method. The field reads are how a running object gets another value
+ * of a final field (a decorated HttpClient) with no write to the field, which JEP 500 makes warn and later fail.
+ * Immutable; every {@code with} returns a new value.
  */
 public final class ClassPatch {
     /** Changes nothing; the start for a patch of field reads only. */
@@ -34,9 +36,15 @@ public final class ClassPatch {
      * {@code descriptor}) in its instance methods other than constructors becomes
      * {@code invokestatic readerOwner.readerMethod(Ljava/lang/Object;)descriptor}, called with the object the field
      * was read from. {@code readerOwner} is the internal name of a class (not an interface) the patched class's
-     * loader can resolve.
+     * loader can resolve. Where that object is null the getfield would have thrown NullPointerException; the reader
+     * should too (in the instance methods of a class nearly every read is of {@code this}, never null).
      */
     public ClassPatch withFieldRead(String name, String descriptor, String readerOwner, String readerMethod) {
+        for (FieldRead read : fieldReads) {
+            if (read.name.equals(name) && read.descriptor.equals(descriptor)) {
+                throw new IllegalArgumentException("the field " + read + " has a reader already");
+            }
+        }
         List<FieldRead> more = new ArrayList<>(fieldReads);
         more.add(new FieldRead(name, descriptor, readerOwner, readerMethod));
         return new ClassPatch(entryCalls, Collections.unmodifiableList(more));

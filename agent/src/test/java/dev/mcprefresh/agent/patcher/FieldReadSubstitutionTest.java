@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcprefresh.agent.bridge.McpRefreshBridge;
@@ -122,6 +123,9 @@ class FieldReadSubstitutionTest {
                 ClassPatch.NONE.withFieldRead("MARKER", HTTP_CLIENT, READER, "client")));
         assertNull(ClassPatcher.patch(TRANSPORT, transport, CLIENT_READ.withFieldRead("name", "Ljava/lang/String;",
                 READER, "client").withFieldRead("finallyRuns", "J", READER, "client")));
+
+        assertThrows(IllegalArgumentException.class, () -> CLIENT_READ.withFieldRead("client", HTTP_CLIENT, READER,
+                "another"), "one reader per field");
 
         String[] lines = log.toString().split("\n");
         assertEquals(5, lines.length, log.toString());
