@@ -16,6 +16,13 @@ import java.util.function.Supplier;
  * transport's server, the builder's {@code clientBuilder} is replaced by one whose client is decorated, so the
  * transport's only {@code HttpClient} gets a fresh token on every request. A transport without a store entry, or
  * whose app already supplies refreshing tokens (mcp-security's customizers), is left exactly as it was.
+ * <p>
+ * An app's own {@code authorizationErrorHandler} (SDK 1.1+) does not make the agent stand down unless it is a known
+ * refresh-aware provider: the SDK calls it only after this client returned the response (the status is checked on the
+ * {@code sendAsync} result, then {@code retryWhen(authorizationErrorRetrySpec())}), so the agent's refresh and replay
+ * come first and the handler sees only what they could not cure, and every 403. The handler's retry is a request the
+ * SDK builds again; it passes the same decorator, whose identity rule still holds (the app's header names the user,
+ * a running transport never changes user). See README, "Apps with their own authorization error handler".
  */
 final class SdkBuilderHook extends TransportHook implements Consumer<Object> {
     /** Builder members through which an app may already supply refreshing tokens (SDK 0.11 to 1.x: one customizer;

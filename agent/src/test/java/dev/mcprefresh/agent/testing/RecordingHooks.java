@@ -35,6 +35,21 @@ public final class RecordingHooks implements BridgeHooks {
         return reads.apply(owner);
     }
 
+    /** Hooks that hand every entry call's target to {@code onEntry}, whatever its role. */
+    public static BridgeHooks entries(java.util.function.Consumer<Object> onEntry) {
+        return new BridgeHooks() {
+            @Override
+            public void entry(String role, Object target) {
+                onEntry.accept(target);
+            }
+
+            @Override
+            public Object fieldRead(String role, Object owner) {
+                throw new IllegalStateException("no field reads expected");
+            }
+        };
+    }
+
     /** The targets of the calls in {@code role}. */
     public List<Object> targets(String role) {
         List<Object> out = new ArrayList<>();
