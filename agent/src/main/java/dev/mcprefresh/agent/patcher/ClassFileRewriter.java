@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * Applies a {@link ClassPatch} to a class file in one pass, on the format directly (JVMS chapter 4): the pool gets the
  * few constants the edits need appended, the Code attributes of the chosen methods are rewritten ({@link ShiftedCode}
- * for an entry call, {@link FieldReads} for field reads, both in one method if both apply), every other byte is
- * copied; a field the agent sets loses its final flag ({@link ClassPatch#withWritableField}). Written for these fixed edits so that no bytecode library loads into the app at run time: ByteBuddy's ASM
- * cost about 40 classes and tens of milliseconds at the first MCP transport (BENCHMARKS.md, start-up).
+ * for an entry call, {@link FieldReads} for field reads, both in one method if both apply), a field the agent sets
+ * loses its final flag ({@link ClassPatch#withWritableField}), every other byte is copied. Written for these fixed
+ * edits so that no bytecode library loads into the app at run time: ByteBuddy's ASM cost about 40 classes and tens
+ * of milliseconds at the first MCP transport (BENCHMARKS.md, start-up).
  */
 final class ClassFileRewriter {
     static final int ACC_STATIC = 0x0008;

@@ -58,7 +58,7 @@ class FieldReadSubstitutionTest {
         assertEquals(original.length, patched.length - addedPoolBytes(patched, original));
 
         Class<?> type = load(patched);
-        HttpClient own = new MarkerClient();
+        HttpClient own = new dev.mcprefresh.agent.testing.RecordingHttpClient();
         Object t = type.getConstructor(HttpClient.class, String.class).newInstance(own, "t");
         assertSame(own, type.getField("seenByConstructor").get(t), "the constructor reads its own field");
         assertTrue(MarkerReads.READERS.isEmpty());
@@ -99,7 +99,7 @@ class FieldReadSubstitutionTest {
         byte[] patched = ClassPatcher.patch(TRANSPORT, classBytes(TRANSPORT), both);
         assertNotNull(patched, log.toString());
         Class<?> type = load(patched);
-        Object t = type.getConstructor(HttpClient.class, String.class).newInstance(new MarkerClient(), "t");
+        Object t = type.getConstructor(HttpClient.class, String.class).newInstance(new dev.mcprefresh.agent.testing.RecordingHttpClient(), "t");
         List<Object> hooked = new ArrayList<>();
         McpRefreshBridge.hooks = dev.mcprefresh.agent.testing.RecordingHooks.entries(hooked::add);
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The static reader the tests substitute for field reads: returns {@link #MARKER} and records who asked. */
 public final class MarkerReads {
-    public static final HttpClient MARKER = new MarkerClient();
+    public static final HttpClient MARKER = new dev.mcprefresh.agent.testing.RecordingHttpClient();
     public static final List<Object> READERS = new ArrayList<>();
 
     private MarkerReads() {

@@ -10,6 +10,7 @@ import dev.mcprefresh.agent.instrument.TransportTransformer;
 import dev.mcprefresh.agent.library.EnabledLibraries;
 import dev.mcprefresh.agent.library.HookDispatch;
 import dev.mcprefresh.agent.testing.RecordingHooks;
+import dev.mcprefresh.agent.testing.RecordingHttpClient;
 import dev.mcprefresh.agent.testing.TestJars;
 import dev.mcprefresh.core.http.AuthorizingHttpClient;
 import dev.mcprefresh.core.oauth.OAuthHttp;
@@ -19,26 +20,13 @@ import dev.mcprefresh.core.store.FileTokenStore;
 import dev.mcprefresh.core.store.TokenRecord;
 import dev.mcprefresh.core.store.TokenStore;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +74,7 @@ class RunningTransportTest {
     @Test
     void itsSendsGoThroughTheClientTheBridgeAnswers() throws Exception {
         Object transport = build(patchedAsAfterAnAttach(), "http://127.0.0.1:9");
-        RecordingClient answered = new RecordingClient();
+        RecordingHttpClient answered = new RecordingHttpClient();
         McpRefreshBridge.hooks = new RecordingHooks(owner -> answered);
         Object mono = transport.getClass().getMethod("sendMessage", McpSchema.JSONRPCMessage.class)
                 .invoke(transport, new McpSchema.JSONRPCNotification("2.0", "notifications/initialized", null));
@@ -124,73 +112,5 @@ class RunningTransportTest {
 
         Object other = build(type, "http://127.0.0.1:10");
         assertSame(ownClient(other), McpRefreshBridge.httpClientOf(other), "no store entry: its own client");
-    }
-
-    /** Records the requests it is given and fails each send. */
-    private static final class RecordingClient extends HttpClient {
-        final List<HttpRequest> sent = new CopyOnWriteArrayList<>();
-
-        @Override
-        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest r, HttpResponse.BodyHandler<T> h) {
-            sent.add(r);
-            return CompletableFuture.failedFuture(new IOException("recorded, not sent"));
-        }
-
-        @Override
-        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest r, HttpResponse.BodyHandler<T> h,
-                HttpResponse.PushPromiseHandler<T> p) {
-            return sendAsync(r, h);
-        }
-
-        @Override
-        public <T> HttpResponse<T> send(HttpRequest r, HttpResponse.BodyHandler<T> h) throws IOException {
-            sent.add(r);
-            throw new IOException("recorded, not sent");
-        }
-
-        @Override
-        public Optional<CookieHandler> cookieHandler() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Duration> connectTimeout() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Redirect followRedirects() {
-            return Redirect.NEVER;
-        }
-
-        @Override
-        public Optional<ProxySelector> proxy() {
-            return Optional.empty();
-        }
-
-        @Override
-        public SSLContext sslContext() {
-            return null;
-        }
-
-        @Override
-        public SSLParameters sslParameters() {
-            return null;
-        }
-
-        @Override
-        public Optional<Authenticator> authenticator() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Version version() {
-            return Version.HTTP_1_1;
-        }
-
-        @Override
-        public Optional<Executor> executor() {
-            return Optional.empty();
-        }
     }
 }

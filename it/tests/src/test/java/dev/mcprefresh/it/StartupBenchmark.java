@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Whole-process start-up: an app that builds an MCP SDK 2.1 client, and one that never loads MCP, each run with no
  * agent, with a do-nothing agent and with mcp-refresh (its store holding an entry for the app's server, so the
  * transport really is instrumented and wrapped). Rounds alternate the variants; medians of wall time from process
- * start to exit. Then one run per variant for retained heap and loaded classes, and one debug run for the agent's own
+ * start to exit; the MCP app also beside the OpenTelemetry Java agent. Then one run per variant for retained heap and loaded classes, and one debug run for the agent's own
  * time (premain, name checks, instrumentation) and the classes it loads from its jar.
  * Run: {@code mvn -Pbench verify -Dit.test=StartupBenchmark} (see BENCHMARKS.md).
  */
@@ -37,6 +37,8 @@ class StartupBenchmark {
     private static final Pattern STATS = Pattern.compile("STATS heap=(\\d+) classes=(\\d+)");
     private static final Pattern COST = Pattern.compile("cost: .*");
     private static final Pattern CPU = Pattern.compile("CPU (\\d+)");
+    private static final String OTEL_ALONE = "mcp / OpenTelemetry agent";
+    private static final String OTEL_AND_OURS = "mcp / OpenTelemetry agent, then mcp-refresh";
     private static final Pattern MAIN_CPU = Pattern.compile("MAINCPU (\\d+) UPTIME (\\d+)");
 
     @TempDir
@@ -61,6 +63,14 @@ class StartupBenchmark {
             variants.put(app + " / do-nothing agent", List.of("-javaagent:" + noop));
             variants.put(app + " / mcp-refresh", List.of(agent));
         }
+        // Beside the OpenTelemetry Java agent, as production JVMs often run: OpenTelemetry first, then ours.
+        List<String> openTelemetry = List.of("-javaagent:" + ItEnv.ROOT.resolve(
+                "it/tests/target/other-agents/opentelemetry-javaagent.jar"), "-Dotel.traces.exporter=none",
+                "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none");
+        variants.put(OTEL_ALONE, openTelemetry);
+        List<String> both = new ArrayList<>(openTelemetry);
+        both.add(agent);
+        variants.put(OTEL_AND_OURS, both);
         List<String> names = new ArrayList<>(variants.keySet());
         Map<String, double[]> millis = new LinkedHashMap<>();
         Map<String, double[]> cpu = new LinkedHashMap<>();
@@ -106,6 +116,10 @@ class StartupBenchmark {
             report.line("%s app, mcp-refresh over the do-nothing agent: wall %s, main thread CPU %s", app,
                     added(millis, full, nothing), added(mainCpu, full, nothing));
         }
+        report.line("");
+        report.line("mcp app beside the OpenTelemetry agent (attached first), mcp-refresh over OpenTelemetry alone:"
+                + " wall %s, main thread CPU %s", added(millis, OTEL_AND_OURS, OTEL_ALONE),
+                added(mainCpu, OTEL_AND_OURS, OTEL_ALONE));
         report.line("");
         report.line("(%d rounds, variants alternating; wall time from process start to exit; CPU time of the whole"
                 + " process and of the main thread as the JVM reports them just before exit; 'added' is the median"

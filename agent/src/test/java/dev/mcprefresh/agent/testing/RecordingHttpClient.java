@@ -1,4 +1,4 @@
-package dev.mcprefresh.agent.patcher;
+package dev.mcprefresh.agent.testing;
 
 import java.io.IOException;
 import java.net.Authenticator;
@@ -8,14 +8,36 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
-/** An HttpClient that only stands for one (identity is all the tests check); no threads, no connections. */
-final class MarkerClient extends HttpClient {
+/** An HttpClient for tests: records the requests it is given and fails each send; no threads, no connections. */
+public final class RecordingHttpClient extends HttpClient {
+    public final List<HttpRequest> sent = new CopyOnWriteArrayList<>();
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest r, HttpResponse.BodyHandler<T> h) {
+        sent.add(r);
+        return CompletableFuture.failedFuture(new IOException("recorded, not sent"));
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest r, HttpResponse.BodyHandler<T> h,
+            HttpResponse.PushPromiseHandler<T> p) {
+        return sendAsync(r, h);
+    }
+
+    @Override
+    public <T> HttpResponse<T> send(HttpRequest r, HttpResponse.BodyHandler<T> h) throws IOException {
+        sent.add(r);
+        throw new IOException("recorded, not sent");
+    }
+
     @Override
     public Optional<CookieHandler> cookieHandler() {
         return Optional.empty();
@@ -59,22 +81,5 @@ final class MarkerClient extends HttpClient {
     @Override
     public Optional<Executor> executor() {
         return Optional.empty();
-    }
-
-    @Override
-    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
-        throw new IOException("not a real client");
-    }
-
-    @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
-            HttpResponse.BodyHandler<T> handler) {
-        return CompletableFuture.failedFuture(new IOException("not a real client"));
-    }
-
-    @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-            HttpResponse.PushPromiseHandler<T> push) {
-        return sendAsync(request, handler);
     }
 }
