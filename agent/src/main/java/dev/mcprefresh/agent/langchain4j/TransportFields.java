@@ -29,8 +29,8 @@ final class TransportFields {
         LibraryField http = LibraryField.find(type, "java.net.http.HttpClient", "httpClient");
         client = http != null ? http : LibraryField.find(type, "okhttp3.OkHttpClient", "client");
         url = LibraryField.find(type, "java.lang.String", "url", "sseUrl");
-        LibraryField supplier = LibraryField.find(type, "java.util.function.Supplier", "customHeadersSupplier");
-        headers = supplier != null ? supplier : LibraryField.find(type, "java.util.Map", "customHeaders");
+        // A Map in 1.4 to 1.8; a supplier since, whose type changed between releases.
+        headers = LibraryField.find(type, null, "customHeadersSupplier", "customHeaders");
     }
 
     static TransportFields of(Class<?> type) {

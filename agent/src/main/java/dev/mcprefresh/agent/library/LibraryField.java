@@ -17,13 +17,15 @@ public final class LibraryField {
 
     /**
      * The first of {@code names} that {@code type} declares as an instance field of exactly {@code fieldType}
-     * (compared by name, so library types need not be visible to the agent), made accessible; null when none is.
+     * (compared by name, so library types need not be visible to the agent; null: of any type, for a member whose type
+     * changed across versions), made accessible; null when none is.
      */
     public static LibraryField find(Class<?> type, String fieldType, String... names) {
         for (String name : names) {
             try {
                 Field f = type.getDeclaredField(name);
-                if (!Modifier.isStatic(f.getModifiers()) && f.getType().getName().equals(fieldType)) {
+                if (!Modifier.isStatic(f.getModifiers())
+                        && (fieldType == null || f.getType().getName().equals(fieldType))) {
                     f.setAccessible(true);
                     return new LibraryField(f);
                 }
