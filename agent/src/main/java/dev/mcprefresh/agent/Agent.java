@@ -82,6 +82,7 @@ final class Agent {
         McpRefreshBridge.hooks = new HookDispatch(libraries, registry);
         TransformTimings timings = Log.enabled(Log.Level.DEBUG) ? new TransformTimings() : null;
         TransportTransformer transformer = new TransportTransformer(timings, libraries, registry);
+        dev.mcprefresh.agent.inject.HelperClasses.useInstrumentation(inst); // to define helpers in app loaders
         inst.addTransformer(transformer, true);
         System.setProperty(STARTED, "true");
         if (attached) {

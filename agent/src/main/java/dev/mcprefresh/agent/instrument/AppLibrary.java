@@ -1,14 +1,17 @@
 package dev.mcprefresh.agent.instrument;
 
+import dev.mcprefresh.agent.inject.HelperClasses;
+import dev.mcprefresh.agent.inject.HelperSet;
+import dev.mcprefresh.agent.inject.HelperUnavailable;
 import dev.mcprefresh.core.log.Log;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Whether one of the app's libraries (Spring WebFlux, OkHttp) is the same one the agent's class loader sees. The
- * agent's helpers for such a library (a WebClient filter, an OkHttp interceptor) are compiled against it and link
- * through the agent's loader, so they can serve the app only then: true for apps run from a class path, false for
- * a Spring Boot fat jar or an application server, where the transport is left alone with one warning.
+ * Where the agent's helpers for one of the app's libraries (Spring WebFlux, OkHttp) can serve it. They are compiled
+ * against the library: for an app run from a class path the agent's own copies link to the app's library; for a
+ * Spring Boot executable jar or an application server, where the library sits behind a loader of the app's, copies
+ * are defined beside it ({@link HelperClasses}). When neither can be had the transport is left alone, said once.
  */
 public final class AppLibrary {
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -27,12 +30,45 @@ public final class AppLibrary {
         } catch (ClassNotFoundException | LinkageError e) {
             // not visible to the agent: said below
         }
-        if (WARNED.add(library)) {
-            Log.warn(library + " is loaded by " + appType.getClassLoader().getClass().getName() + ", which the agent"
-                    + " cannot reach (a Spring Boot fat jar or an application server?); MCP transports on " + library
-                    + " are left as the app built them. Run the app from a class path to have the agent keep their"
-                    + " tokens fresh");
-        }
+        warnOnce(library, appType, "which the agent cannot reach (a Spring Boot fat jar or an application server?)");
         return false;
+    }
+
+    /**
+     * {@code set}'s entry class as it links to the library {@code appType} uses: the agent's own when that library is
+     * the agent loader's too, else a copy defined in the library's loader; null when neither (said once). Never
+     * throws.
+     */
+    public static Class<?> helperFor(HelperSet set, Class<?> appType) {
+        try {
+            Class<?> appView = Class.forName(set.libraryType(), false, appType.getClassLoader());
+            if (appView == agentView(set.libraryType())) {
+                return Class.forName(set.entry(), true, AppLibrary.class.getClassLoader());
+            }
+            return HelperClasses.entryIn(appView.getClassLoader(), set);
+        } catch (HelperUnavailable e) {
+            warnOnce(set.library(), appType, "where the agent cannot define its " + set.library() + " helpers ("
+                    + e.getMessage() + ")");
+        } catch (Throwable t) {
+            warnOnce(set.library(), appType, "where the agent could not set up its " + set.library()
+                    + " helpers (" + t.getClass().getName() + ")");
+        }
+        return null;
+    }
+
+    private static Class<?> agentView(String typeName) {
+        try {
+            return Class.forName(typeName, false, AppLibrary.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null; // the usual case in an executable jar: the agent's loader has no such library
+        }
+    }
+
+    private static void warnOnce(String library, Class<?> appType, String why) {
+        if (WARNED.add(library)) {
+            ClassLoader loader = appType.getClassLoader();
+            Log.warn(library + " is loaded by " + (loader == null ? "the boot loader" : loader.getClass().getName())
+                    + ", " + why + "; MCP transports on " + library + " are left as the app built them");
+        }
     }
 }

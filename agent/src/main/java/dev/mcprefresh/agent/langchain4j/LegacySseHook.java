@@ -1,6 +1,6 @@
 package dev.mcprefresh.agent.langchain4j;
 
-import dev.mcprefresh.agent.instrument.AppLibrary;
+import dev.mcprefresh.agent.langchain4j.okhttp.InterceptorLoader;
 import dev.mcprefresh.agent.library.LibraryField;
 import dev.mcprefresh.agent.library.TransportHook;
 import dev.mcprefresh.core.http.RequestPolicy;
@@ -20,9 +20,6 @@ import java.util.function.Supplier;
  * came (a late attach) keeps the field final and is left as it is, said once.
  */
 final class LegacySseHook extends TransportHook implements Consumer<Object> {
-    private static final String OKHTTP_CLIENT = "okhttp3.OkHttpClient";
-    private static final String INTERCEPTOR = "dev.mcprefresh.agent.langchain4j.okhttp.AuthorizingInterceptor";
-
     private final Map<Object, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
     private volatile boolean saidFinal;
 
@@ -71,13 +68,12 @@ final class LegacySseHook extends TransportHook implements Consumer<Object> {
 
     @Override
     protected boolean attach(Object transport, RequestPolicy policy) throws ReflectiveOperationException {
-        if (!AppLibrary.sharedWithAgent(OKHTTP_CLIENT, transport.getClass(), "OkHttp")) {
-            return false;
-        }
         LibraryField client = TransportFields.of(transport.getClass()).client;
-        client.set(transport, Class.forName(INTERCEPTOR, true, LegacySseHook.class.getClassLoader())
-                .getMethod("decorate", Object.class, RequestPolicy.class)
-                .invoke(null, client.get(transport), policy));
+        Object decorated = InterceptorLoader.decorate(transport.getClass(), client.get(transport), policy);
+        if (decorated == null) {
+            return false; // said by the loader
+        }
+        client.set(transport, decorated);
         return true;
     }
 }

@@ -5,11 +5,8 @@ import dev.mcprefresh.core.session.Credentials;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.function.BiConsumer;
 
 /**
@@ -221,20 +218,7 @@ final class Exchange<T> extends CompletableFuture<HttpResponse<T>>
     private CompletionStage<HttpResponse<T>> unauthorizedForApp(HttpResponse<T> kept, HttpResponse.ResponseInfo info,
             byte[] kept401Body) {
         HttpResponse.BodySubscriber<T> subscriber = appHandler.apply(info);
-        byte[] body = kept401Body == null ? new byte[0] : kept401Body;
-        subscriber.onSubscribe(new Flow.Subscription() {
-            @Override
-            public void request(long n) {
-            }
-
-            @Override
-            public void cancel() {
-            }
-        });
-        if (body.length > 0) {
-            subscriber.onNext(List.of(ByteBuffer.wrap(body)));
-        }
-        subscriber.onComplete();
+        SavedBody.deliver(kept401Body == null ? new byte[0] : kept401Body, subscriber);
         return subscriber.getBody().thenApply(b -> new BufferedResponse<>(kept, b));
     }
 }

@@ -1,0 +1,51 @@
+package dev.mcprefresh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Spring AI apps on the WebFlux MCP client starter (1.1, on the SDK's WebClient transport; 2.0, on Spring AI's own),
+ * shipped as Spring Boot executable jars and run as {@code java -javaagent:mcp-refresh.jar -jar app.jar}: Spring
+ * WebFlux sits in BOOT-INF/lib behind Spring Boot's class loader, which the agent's loader cannot see, so the agent's
+ * exchange filter is defined in that loader. Without the agent the static token's expiry fails the app; with it every
+ * call over more than three token lifetimes succeeds, and the MCP server never sees a request with more than one
+ * Authorization header.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SpringBootJarTest {
+    private ItServers servers;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        servers = ItServers.start(dir);
+    }
+
+    @AfterAll
+    void stop() {
+        if (servers != null) {
+            servers.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"spring-ai-webflux-boot-1.1", "spring-ai-webflux-boot-2.0"})
+    void webClientTransportInsideAnExecutableJarIsKeptFresh(String module) throws Exception {
+        McpServerProcess server = servers.mcp("2.1", "streamable");
+        long accepted = server.gateStat("accepted");
+        long several = server.gateStat("severalAuthorizations");
+        KeepAliveScenario.run(servers.as, server, module + ClientRun.EXECUTABLE_JAR, "starter", servers.work,
+                "Spring WebClient MCP transport to " + server.mcpUrl + " takes its tokens");
+        assertTrue(server.gateStat("accepted") - accepted > KeepAliveScenario.CALLS,
+                "the app's MCP requests reached the server");
+        assertEquals(0, server.gateStat("severalAuthorizations") - several,
+                "no request carries more than one Authorization header");
+    }
+}
