@@ -52,6 +52,11 @@ public final class Credentials {
     private volatile String refusedHeader;
     private volatile long refusedUntilMillis;
     private volatile boolean warnedFreshTokenRejected;
+    /**
+     * A header the MCP server answered 401 to when no new token could be had (the grant needs a new login): it is
+     * never served again, so an app that signed the same user in itself sends its own header, not this dead one.
+     */
+    private volatile String rejectedHeader;
 
     public Credentials(TokenRecord initial, TokenStore store, TokenEndpointClient tokenClient, Clock clock,
             Duration skew, Executor executor) {
@@ -94,9 +99,9 @@ public final class Credentials {
         TokenState s = current;
         long now = clock.millis();
         if (now < s.refreshAtMillis) {
-            return s.header;
+            return servable(s);
         }
-        if (s.usableAt(now)) {
+        if (s.usableAt(now) && servable(s) != null) {
             if (earlyRefreshRefusedFor != s) {
                 refresh(s, RefreshReason.EARLY); // early refresh in the background; this request still goes out with the valid token
             }
@@ -108,10 +113,18 @@ public final class Credentials {
     /** A header after refreshing (or adopting what another process stored); null when none can be had. */
     public CompletableFuture<String> freshHeader() {
         TokenState s = current;
-        if (s.usableAt(clock.millis()) && clock.millis() < s.refreshAtMillis) {
+        if (s.usableAt(clock.millis()) && clock.millis() < s.refreshAtMillis && servable(s) != null) {
             return CompletableFuture.completedFuture(s.header);
         }
-        return refresh(s, RefreshReason.NEEDED).thenApply(n -> n != null && n.usableAt(clock.millis()) ? n.header : null);
+        // For a rejected header the entry needs a login: the store is looked at again at most once a second.
+        return refresh(s, RefreshReason.NEEDED)
+                .thenApply(n -> n != null && n.usableAt(clock.millis()) ? servable(n) : null);
+    }
+
+    /** {@code s}'s header, or null when the MCP server rejected it and no new token could be had. */
+    private String servable(TokenState s) {
+        String rejected = rejectedHeader;
+        return rejected != null && rejected.equals(s.header) ? null : s.header;
     }
 
     /**
@@ -129,8 +142,16 @@ public final class Credentials {
             // one per request would hammer the authorization server. Its normal refresh time still applies.
             return CompletableFuture.completedFuture(null);
         }
-        return refresh(s, RefreshReason.NEEDED)
-                .thenApply(n -> n == null || n.header == null || n.header.equals(sentHeader) ? null : n.header);
+        return refresh(s, RefreshReason.NEEDED).thenApply(n -> {
+            if (n == null || n.header == null || n.header.equals(sentHeader)) {
+                TokenState after = current;
+                if (after.record.needsLogin() && sentHeader.equals(after.header)) {
+                    rejectedHeader = sentHeader; // rejected by the server, not refreshable: no longer sent
+                }
+                return null;
+            }
+            return n.header;
+        });
     }
 
     /**

@@ -177,6 +177,21 @@ class AuthorizingHttpClientTest {
         assertEquals(1, mcp.hits("/mcp"));
     }
 
+    /** Before: the agent kept replacing the app's own new token with the one the server had rejected. */
+    @Test
+    void whenNoTokenCanBeHadTheAppsOwnNewTokenGoesOutUnchanged() throws Exception {
+        as.route("/token", r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));
+        HttpClient c = decorated("revoked");
+        assertEquals(401, c.send(post(mcp.base(), "/mcp", "static"), HttpResponse.BodyHandlers.ofString()).statusCode());
+        valid.add("app-own"); // the app signed the same user in itself
+        HttpRequest own = HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp")).header("Authorization", "Bearer app-own")
+                .POST(HttpRequest.BodyPublishers.ofString("hi")).build();
+        HttpResponse<String> r = c.send(own, HttpResponse.BodyHandlers.ofString());
+        assertEquals(List.of("Bearer app-own"), mcp.requests.get(1).header("Authorization"));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(1, as.hits("/token"));
+    }
+
     @Test
     void aBodyThatCannotBeResentIsNeverReplayed() throws Exception {
         HttpRequest streamed = HttpRequest.newBuilder(URI.create(mcp.base() + "/mcp"))

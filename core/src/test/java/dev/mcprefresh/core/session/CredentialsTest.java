@@ -417,6 +417,24 @@ class CredentialsTest {
         assertEquals("rt-0", stored.refreshToken(), "nothing is wiped");
     }
 
+    /** Before: the rejected token was served until it expired, replacing the header of an app that got a new one. */
+    @Test
+    void aTokenTheServerRejectedIsNotServedAgainWhenNoNewOneCanBeHad() throws Exception {
+        as.route("/token", r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));
+        TokenStore store = store();
+        Instant now = Instant.now();
+        Credentials c = credentials(store, seed(store, "at-0", now.plusSeconds(3600), now));
+        assertEquals("Bearer at-0", c.header());
+        assertNull(c.onUnauthorized("Bearer at-0").get(5, TimeUnit.SECONDS));
+        assertNull(c.header(), "the server said no to it: requests go out as the app built them");
+        assertNull(c.freshHeader().get(5, TimeUnit.SECONDS));
+        assertEquals(1, as.hits("/token"), "and the dead grant is not asked again");
+        seed(store, "at-after-login", now.plusSeconds(3600), Instant.now()); // the user ran login again
+        Thread.sleep(1100); // a marked entry is looked at again at most once a second
+        assertEquals("Bearer at-after-login", c.freshHeader().get(5, TimeUnit.SECONDS));
+        assertEquals("Bearer at-after-login", c.header());
+    }
+
     @Test
     void aServerThatRefusesEarlyRefreshIsAskedAgainAtExpiryBeforeTheGrantCountsAsDead() throws Exception {
         as.route("/token", r -> Reply.json(400, "{\"error\":\"invalid_grant\"}"));

@@ -2,10 +2,13 @@ package dev.mcprefresh.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +48,33 @@ class SpringBootJarTest {
                 "Spring WebClient MCP transport to " + server.mcpUrl + " takes its tokens");
         assertTrue(server.gateStat("accepted") - accepted > KeepAliveScenario.CALLS,
                 "the app's MCP requests reached the server");
+        assertEquals(0, server.gateStat("severalAuthorizations") - several,
+                "no request carries more than one Authorization header");
+    }
+
+    /** The Spring AI 2.0 jar on the newest JDK installed (Temurin 25 here), where the filter is defined the same way. */
+    @Test
+    void onTheNewestJdkTheFilterIsDefinedTheSameWay() throws Exception {
+        Path java = ItEnv.newestOtherJava();
+        assumeTrue(java != null, "no JDK newer than the one running the tests is installed");
+        McpServerProcess server = servers.mcp("2.1", "streamable");
+        Path dir = Files.createDirectories(servers.work.resolve("boot-jar-newest-jdk"));
+        Secrets secrets = new Secrets();
+        AuthorizationServer.Tokens seeded = servers.as.login("app");
+        secrets.add(seeded);
+        Path store = dir.resolve("store/tokens.json");
+        KeepAliveScenario.seed(dir, server.mcpUrl, "app", seeded.refreshToken(), store);
+        long several = server.gateStat("severalAuthorizations");
+        try (ClientRun run = ClientRun.start(java, "spring-ai-webflux-boot-2.0" + ClientRun.EXECUTABLE_JAR, "starter",
+                server.baseUrl, seeded.accessToken(), store, KeepAliveScenario.CALLS, KeepAliveScenario.INTERVAL_MILLIS,
+                dir, line -> { }).finish()) {
+            secrets.addFromStore(store);
+            assertEquals(0, run.failed, java + ":\n" + run.output());
+            assertEquals(KeepAliveScenario.CALLS, run.ok, run.output());
+            assertTrue(run.output().contains("Spring WebClient MCP transport to " + server.mcpUrl + " takes its tokens"),
+                    run.output());
+            secrets.assertNotIn(run.process.name(), run.output());
+        }
         assertEquals(0, server.gateStat("severalAuthorizations") - several,
                 "no request carries more than one Authorization header");
     }
