@@ -48,6 +48,7 @@ class KeepAliveTest {
     private final LoopbackServer as;
     private final Clock clock = Clock.systemUTC();
     private final List<TransportCredentials> opened = new ArrayList<>();
+    private final List<CredentialsRegistry> registries = new ArrayList<>();
 
     KeepAliveTest() throws Exception {
         as = new LoopbackServer();
@@ -78,6 +79,9 @@ class KeepAliveTest {
     @AfterEach
     void stop() {
         opened.forEach(TransportCredentials::close);
+        // A keep-alive refresh already under way may still write the store: wait for it, or it writes into the
+        // temporary directory while JUnit deletes it.
+        registries.forEach(CredentialsRegistry::drainBeforeExit);
         as.close();
     }
 
@@ -174,8 +178,10 @@ class KeepAliveTest {
     }
 
     private CredentialsRegistry registry(TokenStore store, boolean keepAlive) {
-        return new CredentialsRegistry(store, new TokenEndpointClient(new OAuthHttp(Duration.ofSeconds(2)), clock),
-                Duration.ofSeconds(60), clock, false, keepAlive);
+        CredentialsRegistry registry = new CredentialsRegistry(store, new TokenEndpointClient(
+                new OAuthHttp(Duration.ofSeconds(2)), clock), Duration.ofSeconds(60), clock, false, keepAlive);
+        registries.add(registry);
+        return registry;
     }
 
     /** A transport to the server, bound (no app header: the only identity), closed after the test. */
