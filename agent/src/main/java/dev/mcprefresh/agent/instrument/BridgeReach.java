@@ -5,7 +5,8 @@ import dev.mcprefresh.agent.bridge.McpRefreshBridge;
 /**
  * Whether a class may call the bridge directly (a field read sent through it is a plain static call, not the
  * reflective entry call): its loader must resolve the bridge to the agent's own class, and its fields must be
- * readable by the agent (not in a named module that keeps its package closed).
+ * readable by the agent (not in an explicit named module, which keeps its packages closed; an automatic module opens
+ * them all).
  */
 final class BridgeReach {
     private BridgeReach() {
@@ -13,7 +14,7 @@ final class BridgeReach {
 
     /** Null when it may; else why not, for one log line. */
     static String refusal(Module module, ClassLoader loader) {
-        if (module != null && module.isNamed()) {
+        if (module != null && module.isNamed() && !module.getDescriptor().isAutomatic()) {
             return "is in the named module " + module.getName() + ", which the agent does not patch";
         }
         if (loader == null) {

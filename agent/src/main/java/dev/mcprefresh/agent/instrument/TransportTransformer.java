@@ -41,16 +41,17 @@ public final class TransportTransformer implements ClassFileTransformer {
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
             ProtectionDomain domain, byte[] bytes) {
         long started = timings == null ? 0 : System.nanoTime();
-        ClassEdits edits = className == null || !libraries.mayOwn(className) ? null : libraries.edits(className);
+        boolean mayOwn = className != null && libraries.mayOwn(className);
+        if (mayOwn && !warmUpStarted) {
+            startWarmUp(); // at the library's first class, well before its first transport is built
+        }
+        ClassEdits edits = mayOwn ? libraries.edits(className) : null;
         if (edits == null) {
             if (timings != null) {
                 timings.checkNanos.addAndGet(System.nanoTime() - started);
                 timings.checkedClasses.incrementAndGet();
             }
             return null;
-        }
-        if (!warmUpStarted) {
-            startWarmUp();
         }
         byte[] result = instrument(module, loader, className, redefined, edits, bytes);
         if (timings != null) {
@@ -69,26 +70,29 @@ public final class TransportTransformer implements ClassFileTransformer {
     private byte[] instrument(Module module, ClassLoader loader, String className, Class<?> redefined,
             ClassEdits edits, byte[] bytes) {
         ClassPatch patch = ClassPatch.entryCalls(edits.entryCalls());
+        boolean changes = !edits.entryCalls().isEmpty();
         if (!edits.fieldReads().isEmpty()) {
             String refused = BridgeReach.refusal(module, loader);
-            if (refused != null) {
-                Log.info(className.replace('/', '.') + " " + refused + "; its transports are left as the app built"
-                        + " them");
-                return null;
-            }
-            for (Map.Entry<String, String> read : edits.fieldReads().entrySet()) {
-                String[] nameAndType = read.getKey().split(":", 2);
-                patch = patch.withFieldRead(nameAndType[0], nameAndType[1],
-                        McpRefreshBridge.class.getName().replace('.', '/'), read.getValue());
+            if (refused == null) {
+                for (Map.Entry<String, String> read : edits.fieldReads().entrySet()) {
+                    String[] nameAndType = read.getKey().split(":", 2);
+                    patch = patch.withFieldRead(nameAndType[0], nameAndType[1],
+                            McpRefreshBridge.class.getName().replace('.', '/'), read.getValue());
+                }
+                changes = true;
+            } else {
+                Log.info(className.replace('/', '.') + " " + refused + "; its reads of its HTTP client are left as"
+                        + " they are, so its transports keep the client the app built");
             }
         }
-        if (redefined == null) { // a field's modifiers can change at the first load only
-            for (String field : edits.writableFields()) {
-                String[] nameAndType = field.split(":", 2);
+        for (String field : edits.writableFields()) {
+            String[] nameAndType = field.split(":", 2);
+            if (WritableFields.mayClear(redefined, nameAndType[0])) {
                 patch = patch.withWritableField(nameAndType[0], nameAndType[1]);
+                changes = true;
             }
         }
-        return ClassPatcher.patch(className, bytes, patch);
+        return changes ? ClassPatcher.patch(className, bytes, patch) : null;
     }
 
     private synchronized void startWarmUp() {

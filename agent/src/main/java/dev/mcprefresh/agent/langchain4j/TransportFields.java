@@ -1,6 +1,7 @@
 package dev.mcprefresh.agent.langchain4j;
 
 import dev.mcprefresh.agent.library.LibraryField;
+import dev.mcprefresh.core.log.Log;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URI;
@@ -31,6 +32,10 @@ final class TransportFields {
         url = LibraryField.find(type, "java.lang.String", "url", "sseUrl");
         // A Map in 1.4 to 1.8; a supplier since, whose type changed between releases.
         headers = LibraryField.find(type, null, "customHeadersSupplier", "customHeaders");
+        if (client == null || url == null) {
+            Log.warn("skipping LangChain4j transports of " + type.getName() + ": it lacks the client and URL fields of"
+                    + " the versions the agent knows (a newer version?); they work as they would without the agent");
+        }
     }
 
     static TransportFields of(Class<?> type) {

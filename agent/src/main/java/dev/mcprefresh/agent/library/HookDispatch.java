@@ -12,32 +12,11 @@ import java.util.function.Supplier;
  * without MCP never loads them.
  */
 public final class HookDispatch implements BridgeHooks {
-    private static final BridgeHooks NONE = new BridgeHooks() {
-        @Override
-        public void entry(String role, Object target) {
-        }
-
-        @Override
-        public Object fieldRead(String role, Object owner) {
-            throw new IllegalStateException("no library serves " + owner.getClass().getName());
-        }
-    };
-
     private final EnabledLibraries libraries;
     private final Supplier<CredentialsRegistry> registry;
     private final Map<String, BridgeHooks> byLibrary = new ConcurrentHashMap<>();
-    private final ClassValue<BridgeHooks> byClass = new ClassValue<>() {
-        @Override
-        protected BridgeHooks computeValue(Class<?> type) {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                ClassEdits edits = libraries.edits(c.getName().replace('.', '/'));
-                if (edits != null) {
-                    return hooksOf(edits.library());
-                }
-            }
-            return NONE;
-        }
-    };
+    /** Made at the first call, not in premain (a ClassValue loads classes of its own). */
+    private volatile ClassValue<BridgeHooks> byClass;
 
     public HookDispatch(EnabledLibraries libraries, Supplier<CredentialsRegistry> registry) {
         this.libraries = libraries;
@@ -46,18 +25,60 @@ public final class HookDispatch implements BridgeHooks {
 
     @Override
     public void entry(String role, Object target) {
-        byClass.get(target.getClass()).entry(role, target);
+        hooksFor(target.getClass()).entry(role, target);
     }
 
     @Override
     public Object fieldRead(String role, Object owner) {
-        return byClass.get(owner.getClass()).fieldRead(role, owner);
+        return hooksFor(owner.getClass()).fieldRead(role, owner);
+    }
+
+    private BridgeHooks hooksFor(Class<?> type) {
+        ClassValue<BridgeHooks> b = byClass;
+        if (b == null) {
+            synchronized (this) {
+                b = byClass;
+                if (b == null) {
+                    b = new ByClass();
+                    byClass = b;
+                }
+            }
+        }
+        return b.get(type);
+    }
+
+    /** The hooks of the library whose table names the class or its nearest superclass so named. */
+    private final class ByClass extends ClassValue<BridgeHooks> {
+        @Override
+        protected BridgeHooks computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                ClassEdits edits = libraries.edits(c.getName().replace('.', '/'));
+                if (edits != null) {
+                    return hooksOf(edits.library());
+                }
+            }
+            return NoHooks.INSTANCE;
+        }
+    }
+
+    /** For a class no library serves. */
+    private static final class NoHooks implements BridgeHooks {
+        static final NoHooks INSTANCE = new NoHooks();
+
+        @Override
+        public void entry(String role, Object target) {
+        }
+
+        @Override
+        public Object fieldRead(String role, Object owner) {
+            throw new IllegalStateException("no library serves " + owner.getClass().getName());
+        }
     }
 
     private BridgeHooks hooksOf(String library) {
         return byLibrary.computeIfAbsent(library, name -> {
             LibrarySupport support = libraries.support(name);
-            return support == null ? NONE : support.hooks(registry);
+            return support == null ? NoHooks.INSTANCE : support.hooks(registry);
         });
     }
 }

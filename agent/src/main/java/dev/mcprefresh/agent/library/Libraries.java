@@ -8,8 +8,10 @@ public final class Libraries {
     private static final String SDK = "io/modelcontextprotocol/client/transport/";
 
     static final LibraryDescriptor[] ALL = {
+        // The SDK's whole namespace: its first class (a schema type, long before a transport is built) starts the
+        // store read on a thread of its own.
         new LibraryDescriptor("mcp-sdk", "dev.mcprefresh.agent.sdk.SdkLibrary",
-                new String[] {SDK + "HttpClientSseClientTransport.class"}, SDK),
+                new String[] {SDK + "HttpClientSseClientTransport.class"}, "io/modelcontextprotocol/"),
         new LibraryDescriptor("langchain4j", "dev.mcprefresh.agent.langchain4j.LangChain4jLibrary",
                 new String[] {"dev/langchain4j/mcp/client/transport/McpTransport.class"},
                 "dev/langchain4j/mcp/client/transport/"),

@@ -16,21 +16,24 @@ public final class LibraryField {
     }
 
     /**
-     * The first of {@code names} that {@code type} declares as an instance field of exactly {@code fieldType}
+     * The first of {@code names} that {@code type} or a superclass declares as an instance field of exactly {@code fieldType}
      * (compared by name, so library types need not be visible to the agent; null: of any type, for a member whose type
      * changed across versions), made accessible; null when none is.
      */
     public static LibraryField find(Class<?> type, String fieldType, String... names) {
         for (String name : names) {
-            try {
-                Field f = type.getDeclaredField(name);
-                if (!Modifier.isStatic(f.getModifiers())
-                        && (fieldType == null || f.getType().getName().equals(fieldType))) {
-                    f.setAccessible(true);
-                    return new LibraryField(f);
+            // From the class up: an app may subclass a library's transport, whose fields stay where they are.
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                try {
+                    Field f = c.getDeclaredField(name);
+                    if (!Modifier.isStatic(f.getModifiers())
+                            && (fieldType == null || f.getType().getName().equals(fieldType))) {
+                        f.setAccessible(true);
+                        return new LibraryField(f);
+                    }
+                } catch (NoSuchFieldException absent) {
+                    // a superclass, another name, another version or transport
                 }
-            } catch (NoSuchFieldException absent) {
-                // another name, in another version or transport
             }
         }
         return null;

@@ -36,7 +36,11 @@ public final class Targets {
     }
 
     private ClassEdits edits(String type) {
-        ClassEdits e = byClass.computeIfAbsent(type, t -> new ClassEdits(library));
+        ClassEdits e = byClass.get(type); // no lambda: this runs inside the first MCP class's transformation
+        if (e == null) {
+            e = new ClassEdits(library);
+            byClass.put(type, e);
+        }
         if (!e.library().equals(library)) {
             throw new IllegalStateException(type + " is a target of both " + e.library() + " and " + library);
         }

@@ -2,6 +2,7 @@ package dev.mcprefresh.agent.sdk;
 
 import dev.mcprefresh.agent.library.HttpClientView;
 import dev.mcprefresh.agent.library.LibraryField;
+import dev.mcprefresh.core.log.Log;
 import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.net.URI;
 import java.util.function.Supplier;
@@ -51,6 +52,10 @@ final class RunningTransportClients extends HttpClientView {
             client = LibraryField.find(type, "java.net.http.HttpClient", "httpClient");
             baseUri = LibraryField.find(type, "java.net.URI", "baseUri");
             endpoint = LibraryField.find(type, "java.lang.String", "endpoint", "sseEndpoint");
+            if (client == null || baseUri == null || endpoint == null) {
+                Log.warn("skipping running transports of " + type.getName() + ": it lacks the SDK's httpClient/"
+                        + "baseUri/endpoint fields (a fork or an unsupported version?)");
+            }
         }
     }
 }

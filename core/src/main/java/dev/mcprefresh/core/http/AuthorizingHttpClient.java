@@ -33,12 +33,20 @@ public final class AuthorizingHttpClient extends HttpClient {
     private final HttpClient delegate;
     private final RequestPolicy policy;
     private final Redirect appRedirect;
+    /**
+     * The app's own client when a twin that does not follow redirects sends for it, else null. It may stay reachable
+     * (a transport whose field keeps it and reads the decorated client through the agent): closing this client closes
+     * it too, so the app's close still ends its selector thread.
+     */
+    private final HttpClient replaced;
     private final AuthorizedHeaders headerMaker = new AuthorizedHeaders();
 
-    private AuthorizingHttpClient(HttpClient delegate, RequestPolicy policy, Redirect appRedirect) {
+    private AuthorizingHttpClient(HttpClient delegate, RequestPolicy policy, Redirect appRedirect,
+            HttpClient replaced) {
         this.delegate = delegate;
         this.policy = policy;
         this.appRedirect = appRedirect;
+        this.replaced = replaced;
     }
 
     /**
@@ -51,13 +59,15 @@ public final class AuthorizingHttpClient extends HttpClient {
             return delegate;
         }
         Redirect appRedirect = delegate.followRedirects();
-        HttpClient sender = appRedirect == Redirect.NEVER ? delegate : NoRedirectTwin.of(delegate);
-        return new AuthorizingHttpClient(sender, policy, appRedirect);
+        if (appRedirect == Redirect.NEVER) {
+            return new AuthorizingHttpClient(delegate, policy, appRedirect, null);
+        }
+        return new AuthorizingHttpClient(NoRedirectTwin.of(delegate), policy, appRedirect, delegate);
     }
 
     /** Wraps a client built with redirects off, for an app whose own policy is {@code appRedirect}. */
     static HttpClient wrapNonFollowing(HttpClient delegate, RequestPolicy policy, Redirect appRedirect) {
-        return new AuthorizingHttpClient(delegate, policy, appRedirect);
+        return new AuthorizingHttpClient(delegate, policy, appRedirect, null);
     }
 
     public HttpClient delegate() {
@@ -232,11 +242,13 @@ public final class AuthorizingHttpClient extends HttpClient {
     public void shutdown() {
         policy.transportClosed();
         JdkLifecycle.invoke(delegate, "shutdown");
+        closeReplaced("shutdown");
     }
 
     public void shutdownNow() {
         policy.transportClosed();
         JdkLifecycle.invoke(delegate, "shutdownNow");
+        closeReplaced("shutdownNow");
     }
 
     public boolean awaitTermination(Duration duration) throws InterruptedException {
@@ -250,5 +262,12 @@ public final class AuthorizingHttpClient extends HttpClient {
     public void close() {
         policy.transportClosed();
         JdkLifecycle.invoke(delegate, "close");
+        closeReplaced("close");
+    }
+
+    private void closeReplaced(String method) {
+        if (replaced != null) {
+            JdkLifecycle.invoke(replaced, method);
+        }
     }
 }

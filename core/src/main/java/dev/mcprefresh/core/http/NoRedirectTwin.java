@@ -6,7 +6,7 @@ import java.net.http.HttpClient;
  * A client configured like an already built one, but that never follows redirects: the decorator must see each hop
  * to decide its Authorization header. Built from the public getters (cookies, timeouts, proxy, TLS, authenticator,
  * version, executor); a priority or local address given to the original's builder cannot be read back and is not
- * carried over. The original client is left to the garbage collector, which ends its selector thread.
+ * carried over. Closing the decorated client closes the original too (it may stay reachable from the app's object).
  */
 final class NoRedirectTwin {
     private NoRedirectTwin() {
