@@ -14,7 +14,7 @@ class SavedBodyTest {
     private static final byte[] BODY = "{\"error\":\"invalid_token\"}".getBytes(StandardCharsets.UTF_8);
 
     /** Records every signal; {@code onNextDoes} runs inside onNext (a re-request, a cancel). */
-    static final class Recorder implements Flow.Subscriber<List<ByteBuffer>> {
+    static class Recorder implements Flow.Subscriber<List<ByteBuffer>> {
         final List<String> signals = new CopyOnWriteArrayList<>();
         Flow.Subscription subscription;
         Runnable onNextDoes = () -> { };
@@ -88,5 +88,22 @@ class SavedBodyTest {
         r.subscription.request(1);
         assertEquals(List.of("subscribe", "complete"), r.signals);
         assertTrue(r.signals.stream().noneMatch(s -> s.startsWith("next")));
+    }
+
+    /**
+     * MCP Java SDK 1.1's subscribers request inside onSubscribe, before they have set themselves up: the body reaches
+     * them once onSubscribe has returned, never inside it (there it was lost, and the SDK's call timed out).
+     */
+    @Test
+    void aRequestMadeInsideOnSubscribeIsServedAfterItReturns() {
+        Recorder r = new Recorder() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+                signals.add("subscribe");
+            }
+        };
+        SavedBody.deliver(BODY, r);
+        assertEquals(List.of("subscribe", "next {\"error\":\"invalid_token\"}", "complete"), r.signals);
     }
 }
