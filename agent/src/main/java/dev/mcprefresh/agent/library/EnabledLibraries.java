@@ -27,7 +27,7 @@ public final class EnabledLibraries {
     public static EnabledLibraries of(Settings settings, boolean attached) {
         List<LibraryDescriptor> on = new ArrayList<>();
         for (LibraryDescriptor d : Libraries.ALL) {
-            if (settings.switchOn(d.switchKey(), new Warning())) {
+            if (switchOn(settings, d.switchKey())) {
                 on.add(d);
             } else {
                 Log.info("support for " + d.name() + " is off (" + Settings.switchName(d.switchKey()) + "=false)");
@@ -41,12 +41,17 @@ public final class EnabledLibraries {
         return new EnabledLibraries(Libraries.ALL.clone(), attached);
     }
 
-    /** A named class, not {@code Log::warn}: the first lambda in a JVM costs milliseconds of start-up. */
-    private static final class Warning implements java.util.function.Consumer<String> {
-        @Override
-        public void accept(String message) {
-            Log.warn(message);
+    /** On unless set to false; another value is said once and read as on. No lambda: this runs in premain. */
+    private static boolean switchOn(Settings settings, String key) {
+        String v = settings.switchValue(key);
+        if (v == null || v.equalsIgnoreCase("true")) {
+            return true;
         }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        Log.warn(Settings.switchName(key) + " must be true or false, not '" + v + "'; read as true");
+        return true;
     }
 
     /** The switches of every library in the table (short keys), which are settings too. */

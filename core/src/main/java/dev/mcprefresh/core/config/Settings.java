@@ -95,10 +95,10 @@ public final class Settings {
     }
 
     /**
-     * A switch named at run time ({@code library.<name>.enabled}), read with the same precedence as every setting:
-     * on unless set to false; any other value is reported to {@code onError} and read as on.
+     * The value of a switch named at run time ({@code library.<name>.enabled}), read with the same precedence as every
+     * setting, trimmed; null when it is not set.
      */
-    public boolean switchOn(String shortKey, java.util.function.Consumer<String> onError) {
+    public String switchValue(String shortKey) {
         String v = agentArgs.get(shortKey);
         if (v == null) {
             v = agentArgs.get(PREFIX + shortKey);
@@ -109,14 +109,7 @@ public final class Settings {
         if (v == null) {
             v = env.get(envName(shortKey));
         }
-        if (v == null || v.trim().equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (v.trim().equalsIgnoreCase("false")) {
-            return false;
-        }
-        onError.accept(PREFIX + shortKey + " must be true or false, not '" + v.trim() + "'; read as true");
-        return true;
+        return v == null ? null : v.trim();
     }
 
     /** The system property of a switch, e.g. {@code mcp.refresh.library.langchain4j.enabled}. */
