@@ -27,6 +27,13 @@ public final class HelperSet {
             List.of("dev.mcprefresh.agent.langchain4j.okhttp.AuthorizingInterceptor"),
             List.of(RequestPolicy.class, Credentials.class, Log.class, DecoratedClients.class));
 
+    /** The Ktor {@code HttpSend} interceptor, for the Kotlin MCP SDK's transports. */
+    public static final HelperSet KTOR_SEND_INTERCEPTOR = new HelperSet("Ktor", "io.ktor.client.plugins.HttpSend",
+            List.of("dev.mcprefresh.agent.kotlinsdk.ktor.AuthorizingSendInterceptor",
+                    "dev.mcprefresh.agent.kotlinsdk.ktor.AuthorizingSendInterceptor$Exchange",
+                    "dev.mcprefresh.agent.kotlinsdk.ktor.Resumption"),
+            List.of(RequestPolicy.class, Credentials.class, Log.class));
+
     private final String library;
     private final String libraryType;
     private final List<String> classes;

@@ -19,6 +19,10 @@ public final class Libraries {
                 new String[] {SDK + "WebFluxSseClientTransport.class",
                     "org/springframework/ai/mcp/client/webflux/transport/WebFluxSseClientTransport.class"},
                 SDK, "org/springframework/ai/mcp/client/webflux/transport/"),
+        new LibraryDescriptor("kotlin-sdk", "dev.mcprefresh.agent.kotlinsdk.KotlinSdkLibrary",
+                new String[] {"io/modelcontextprotocol/kotlin/sdk/client/StreamableHttpClientTransport.class",
+                    "io/modelcontextprotocol/kotlin/sdk/client/SseClientTransport.class"},
+                "io/modelcontextprotocol/kotlin/sdk/client/"),
     };
 
     private Libraries() {

@@ -15,7 +15,8 @@ public final class ServedTransports {
     private ServedTransports() {
     }
 
-    static void served(Object transport, RequestPolicy policy) {
+    /** {@code transport} is served with {@code policy}: its close ends that policy's keep-alive. */
+    public static void served(Object transport, RequestPolicy policy) {
         POLICIES.put(transport, policy);
     }
 

@@ -3,6 +3,7 @@ package dev.mcprefresh.agent.patcher;
 import static dev.mcprefresh.agent.patcher.ClassBytes.u2;
 import static dev.mcprefresh.agent.patcher.ClassBytes.u4;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ final class ClassFileRewriter {
         }
         ConstantPool pool = new ConstantPool(b);
         ConstantPoolAdditions additions = new ConstantPoolAdditions(pool.count);
-        Map<String, String> entryCalls = patch.entryCalls();
+        Map<String, String> entryCalls = EntryCallCode.byMethod(patch.entryCalls());
         ShiftedCode shifted = entryCalls.isEmpty() ? null : new ShiftedCode(b, pool, new EntryCallCode(additions));
         FieldReads reads = patch.fieldReads().isEmpty() ? null
                 : new FieldReads(pool, pool.className(u2(b, pool.end + 2)), patch.fieldReads(), additions);
@@ -86,9 +87,9 @@ final class ClassFileRewriter {
             throw new IllegalArgumentException("the class file has " + (b.length - end) + " bytes too many or few");
         }
         body.bytes(b, p, end - p);
-        for (String method : entryCalls.keySet()) {
-            if (!applied.contains(method)) {
-                throw new UnexpectedShape("an instance method " + method);
+        for (String alternatives : patch.entryCalls().keySet()) {
+            if (Arrays.stream(alternatives.split("\\|")).noneMatch(applied::contains)) {
+                throw new UnexpectedShape("an instance method " + alternatives);
             }
         }
         String missingRead = reads == null ? null : reads.missing();

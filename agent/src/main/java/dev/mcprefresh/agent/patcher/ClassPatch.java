@@ -30,7 +30,9 @@ public final class ClassPatch {
 
     /**
      * Entry calls: for each instance method, named as name + descriptor ({@code build()Ljava/lang/Object;}), the
-     * bridge method that is called with {@code this} before the method's own code.
+     * bridge method that is called with {@code this} before the method's own code. A key may list alternatives
+     * separated by {@code |} (a method a library renamed between releases): each one the class has gets the call, and
+     * it must have at least one.
      */
     public static ClassPatch entryCalls(Map<String, String> bridgeMethodByMethod) {
         return new ClassPatch(Map.copyOf(bridgeMethodByMethod), List.of(), Set.of());

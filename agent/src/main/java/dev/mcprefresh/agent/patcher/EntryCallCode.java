@@ -1,5 +1,8 @@
 package dev.mcprefresh.agent.patcher;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * The code put at the entry of a chosen method: one reflective call into the bridge, in a try/catch of its own.
  * <pre>
@@ -82,5 +85,16 @@ final class EntryCallCode {
         if (out.size() - start != LENGTH) {
             throw new IllegalStateException("entry code length");
         }
+    }
+
+    /** Entry calls by single method: a key listing alternatives ({@code a()V|b()V}) gives each its own line. */
+    static Map<String, String> byMethod(Map<String, String> entryCalls) {
+        Map<String, String> byMethod = new HashMap<>();
+        for (Map.Entry<String, String> e : entryCalls.entrySet()) {
+            for (String method : e.getKey().split("\\|")) {
+                byMethod.put(method, e.getValue());
+            }
+        }
+        return byMethod;
     }
 }

@@ -100,6 +100,18 @@ class EntryCallPatcherTest {
         assertSame(target, seen.get(0));
     }
 
+    /** A method a library renamed between releases (the Kotlin SDK's start, later initialize): either one. */
+    @Test
+    void alternativesGetTheCallWhereverOneIsPresentAndNoneIsAShapeTheClassLacks() throws Exception {
+        Class<?> type = instrumented(true, java.util.Map.of("start()V|build()Ljava/lang/Object;", "beforeBuild"));
+        List<Object> seen = new ArrayList<>();
+        McpRefreshBridge.hooks = RecordingHooks.entries(seen::add);
+        Object builder = type.getConstructor().newInstance();
+        type.getMethod("build").invoke(builder);
+        assertEquals(List.of(builder), seen);
+        instrumented(false, java.util.Map.of("start()V|initialize()V", "beforeBuild"));
+    }
+
     @Test
     void aThrowingHookNeverReachesTheApp() throws Exception {
         Class<?> type = instrumented(true, "()Ljava/lang/Object;");
