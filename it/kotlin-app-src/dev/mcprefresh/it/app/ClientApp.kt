@@ -17,6 +17,7 @@ import io.ktor.client.request.header
 import io.modelcontextprotocol.kotlin.sdk.client.SseClientTransport
 import io.modelcontextprotocol.kotlin.sdk.client.StreamableHttpClientTransport
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 
 /**
  * A Kotlin MCP app as users write it, with a static bearer token set once. Mode {@code transport-engine-header}:
@@ -26,6 +27,12 @@ import kotlinx.coroutines.runBlocking
  * {@code refreshTokens} ({@code authrefresh}: it has nothing to refresh with, so it hands back the same token).
  * The SDK-specific part (types that moved between releases) is in Sdk.kt of each module.
  */
+/**
+ * A step the server rejected can leave a release waiting for an answer that never comes (SDK 0.7's Streamable HTTP
+ * transport on a 401 during initialize): the app gives each step this long, as a user's app would, and counts it failed.
+ */
+private const val STEP_TIMEOUT_MILLIS = 8_000L
+
 fun main(args: Array<String>) {
     val loop = ClientLoop(args)
     val (transportKind, engine, headerWay) = loop.mode.split("-").also { require(it.size == 3) { loop.mode } }
@@ -46,8 +53,8 @@ fun main(args: Array<String>) {
     }
     val client = newClient()
     loop.run(
-        { runBlocking { client.connect(transport) } },
-        { runBlocking { pingText(client) } },
+        { runBlocking { withTimeout(STEP_TIMEOUT_MILLIS) { client.connect(transport) } } },
+        { runBlocking { withTimeout(STEP_TIMEOUT_MILLIS) { pingText(client) } } },
         {
             runBlocking { client.close() }
             http.close()

@@ -12,10 +12,12 @@ import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.util.function.Supplier;
 
 /**
- * The Kotlin MCP SDK's HTTP transports (0.7 to 0.16), on Ktor. Starting a transport puts the agent's interceptor on
+ * The Kotlin MCP SDK's HTTP transports, on Ktor (0.7 and 0.14 tested). Starting a transport puts the agent's interceptor on
  * the Ktor client it sends with (nothing in the transport is written, so it works after a late attach too); closing
- * it ends its grant's keep-alive. The SDK renamed both methods in 0.11 (start and close became the final methods of a
- * new superclass, which calls initialize and closeResources): either name, as the class has it.
+ * it ends its grant's keep-alive. Early releases implement start and close in each transport; later ones (0.14 does)
+ * make those final in a shared superclass that calls the transport's initialize and closeResources: each name the
+ * class has gets the call. A suspend method re-enters on each resumption; the start hook counts a transport once and
+ * a repeated close notice is harmless.
  */
 public final class KotlinSdkLibrary implements LibrarySupport {
     static final String PACKAGE = "io/modelcontextprotocol/kotlin/sdk/client/";

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * requestBuilder, the Ktor client's defaultRequest, Ktor's Auth plugin with a static bearer) on the CIO or the Java
  * engine, over Streamable HTTP or SSE: without the agent the expired token fails; with it every call succeeds, the
  * store's grant is refreshed, one Authorization header per request. Beside an Auth plugin that refreshes by itself,
- * the agent stands down.
+ * the agent stands down. Release 0.7 runs over SSE only: its first Streamable HTTP client never completes initialize
+ * against this server, with or without the agent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KotlinSdkTest {
@@ -40,8 +41,8 @@ class KotlinSdkTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-        "kotlin-sdk-0.7, streamable-cio-builder, streamable",
-        "kotlin-sdk-0.7, sse-java-builder, sse",
+        "kotlin-sdk-0.7, sse-cio-builder, sse",
+        "kotlin-sdk-0.7, sse-java-default, sse",
         "kotlin-sdk-0.14, streamable-java-builder, streamable",
         "kotlin-sdk-0.14, sse-cio-builder, sse",
         "kotlin-sdk-0.14, streamable-cio-default, streamable",
