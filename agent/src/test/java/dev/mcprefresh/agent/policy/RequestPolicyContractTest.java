@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mcprefresh.agent.kotlinsdk.ktor.AuthorizingSendInterceptor;
 import dev.mcprefresh.agent.langchain4j.okhttp.AuthorizingInterceptor;
 import dev.mcprefresh.agent.spring.webflux.AuthorizingExchangeFilter;
 import dev.mcprefresh.core.http.AuthorizingClientBuilder;
@@ -39,6 +40,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import io.ktor.client.HttpClientKt;
+import io.ktor.client.engine.cio.CIO;
+import io.ktor.client.plugins.HttpRedirectKt;
+import io.ktor.client.request.HttpRequestBuilder;
+import io.ktor.client.statement.HttpResponseKt;
+import io.ktor.client.statement.HttpStatement;
+import io.ktor.http.ContentType;
+import io.ktor.http.URLParserKt;
+import io.ktor.http.content.TextContent;
+import kotlin.Unit;
+import kotlin.coroutines.EmptyCoroutineContext;
+import kotlinx.coroutines.BuildersKt;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -54,9 +67,9 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The request policy, the same for the three adapters the agent puts on MCP transports: the java.net.http decorator,
- * the OkHttp interceptor and the WebClient filter, each on a real client that follows redirects, against real loopback
- * servers: the MCP server, another origin, and a token endpoint.
+ * The request policy, the same for the four adapters the agent puts on MCP transports: the java.net.http decorator,
+ * the OkHttp interceptor, the WebClient filter and the Ktor send interceptor, each on a real client that follows
+ * redirects, against real loopback servers: the MCP server, another origin, and a token endpoint.
  */
 class RequestPolicyContractTest {
     private static final String ISSUER = "https://as.example";
@@ -197,6 +210,28 @@ class RequestPolicyContractTest {
                     }
                 };
             }
+            case "Ktor": {
+                io.ktor.client.HttpClient client = HttpClientKt.HttpClient(CIO.INSTANCE, config -> {
+                    config.install(HttpRedirectKt.getHttpRedirect(), redirect -> {
+                        redirect.setCheckHttpMethod(false); // follow the 307 of a POST, as the other clients do
+                        return Unit.INSTANCE;
+                    });
+                    return Unit.INSTANCE;
+                });
+                AuthorizingSendInterceptor.serve(client, policy);
+                return (uri, auth) -> {
+                    HttpRequestBuilder b = new HttpRequestBuilder();
+                    URLParserKt.takeFrom(b.getUrl(), uri.toString());
+                    b.setMethod(io.ktor.http.HttpMethod.Companion.getPost());
+                    if (auth != null) {
+                        b.getHeaders().append("Authorization", auth);
+                    }
+                    b.setBody(new TextContent("{}", ContentType.Application.INSTANCE.getJson(), null));
+                    io.ktor.client.statement.HttpResponse r = await(new HttpStatement(b, client)::execute);
+                    String body = await(c -> HttpResponseKt.bodyAsText(r, StandardCharsets.UTF_8, c));
+                    return new Result(r.getStatus().getValue(), body);
+                };
+            }
             default: {
                 WebClient client = WebClient.builder()
                         .clientConnector(new ReactorClientHttpConnector(
@@ -214,6 +249,14 @@ class RequestPolicyContractTest {
                         .block(Duration.ofSeconds(10));
             }
         }
+    }
+
+    /** Runs a Kotlin suspend call, handed its continuation, to its end on this thread. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <T> T await(Function<kotlin.coroutines.Continuation, Object> suspendCall)
+            throws InterruptedException {
+        return (T) BuildersKt.runBlocking(EmptyCoroutineContext.INSTANCE,
+                (scope, continuation) -> suspendCall.apply((kotlin.coroutines.Continuation) continuation));
     }
 
     private static String jwt(String subject) {
@@ -238,7 +281,7 @@ class RequestPolicyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient"})
+    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient", "Ktor"})
     void theStoredIdentitysTokenReplacesEveryAuthorizationTheAppSet(String kind) throws Exception {
         Result r = adapter(kind).post(at(mcp, "/mcp"), jwt("alice"));
         assertEquals(200, r.status(), r.body());
@@ -246,7 +289,7 @@ class RequestPolicyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient"})
+    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient", "Ktor"})
     void aUserTheStoreDoesNotHoldKeepsTheAppsOwnHeaderAndIsNeverRefreshed(String kind) throws Exception {
         String bob = jwt("bob");
         Result r = adapter(kind).post(at(mcp, "/mcp"), bob);
@@ -257,7 +300,7 @@ class RequestPolicyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient"})
+    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient", "Ktor"})
     void requestsToOtherOriginsAreUntouched(String kind) throws Exception {
         Result r = adapter(kind).post(at(other, "/plain"), jwt("alice"));
         assertEquals(200, r.status());
@@ -265,7 +308,7 @@ class RequestPolicyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient"})
+    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient", "Ktor"})
     void a401CausesOneRefreshAndOneReplay(String kind) throws Exception {
         valid.remove("at-alice-0"); // revoked at the server before it expired
         Result r = adapter(kind).post(at(mcp, "/mcp"), jwt("alice"));
@@ -276,7 +319,7 @@ class RequestPolicyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient"})
+    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient", "Ktor"})
     void aSecond401ReachesTheAppAndThatTokenGetsNoFurtherRefresh(String kind) throws Exception {
         valid.remove("at-alice-0");
         as.http.removeContext("/");
@@ -297,7 +340,7 @@ class RequestPolicyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient"})
+    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient", "Ktor"})
     void insufficientScopeCausesNoRefreshAndOneWarning(String kind) throws Exception {
         Adapter a = adapter(kind);
         assertEquals(403, a.post(at(mcp, "/scope"), jwt("alice")).status());
@@ -308,7 +351,7 @@ class RequestPolicyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient"})
+    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient", "Ktor"})
     void aSameOriginRedirectKeepsTheToken(String kind) throws Exception {
         Result r = adapter(kind).post(at(mcp, "/same"), jwt("alice"));
         assertEquals(200, r.status(), r.body());
@@ -316,7 +359,7 @@ class RequestPolicyContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient"})
+    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient", "Ktor"})
     void aRedirectToAnotherOriginCarriesNoAuthorizationAndIts401CausesNoRefresh(String kind) throws Exception {
         Result r = adapter(kind).post(at(mcp, "/away"), jwt("alice"));
         assertEquals(401, r.status(), "the other origin's answer reaches the app");

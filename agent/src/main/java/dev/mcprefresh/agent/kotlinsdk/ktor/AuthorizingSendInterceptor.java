@@ -20,13 +20,15 @@ import kotlin.jvm.functions.Function3;
 
 /**
  * The Ktor counterpart of the decorated java.net.http client: an {@code HttpSend} interceptor on the app's Ktor
- * {@code HttpClient}, outermost (added after Ktor's own redirect and retry interceptors), so it sees each request after
- * every plugin, {@code DefaultRequest} and the transport's {@code requestBuilder} have set their headers. A request to
- * the origin of an MCP server a transport of this client serves carries exactly the current token of the identity
- * the app's header names (replacing any Authorization header); a 401 from that origin is answered by one refresh and
- * one replay the app never sees. Requests to any other origin, and with an identity the store does not hold, go out
- * exactly as the app built them. One interceptor per client, holding each served server's policy (the latest
- * transport's); the Authorization header Ktor's redirect plugin drops on a hop to another host stays dropped.
+ * {@code HttpClient}. Ktor wraps interceptors in the order they were added, so this one, added after Ktor's own
+ * (redirect, retry, Auth), is innermost: it sees every request after every plugin, {@code DefaultRequest} and the
+ * transport's {@code requestBuilder} have set their headers, and each redirect hop and each retry on its own. A request
+ * to the origin of an MCP server a transport of this client serves goes out as a copy carrying exactly the current
+ * token of the identity the app's header names (replacing any Authorization header); the app's own request builder is
+ * left as the app built it, so a redirect hop Ktor builds from it never carries the agent's token. A 401 from that
+ * origin is answered by one refresh and one replay the app never sees. Requests to any other origin, and with an
+ * identity the store does not hold, go out exactly as the app built them. One interceptor per client, holding each
+ * served server's policy (the latest transport's).
  *
  * <p>A Kotlin suspend function written in Java: {@link #invoke} returns the call or {@code COROUTINE_SUSPENDED}, in
  * which case {@link Resumption} carries the result on. Waiting for a token blocks the coroutine's thread, as the
@@ -93,9 +95,8 @@ public final class AuthorizingSendInterceptor implements Function3<Object, Objec
         if (header == null) {
             return sender.execute(request, caller);
         }
-        request.getHeaders().set("Authorization", header);
         Exchange exchange = new Exchange(sender, request, policy, credentials, header);
-        Object call = sender.execute(request, new Resumption(caller, exchange::afterFirst));
+        Object call = sender.execute(exchange.authorized(header), new Resumption(caller, exchange::afterFirst));
         return call == IntrinsicsKt.getCOROUTINE_SUSPENDED() ? call : exchange.afterFirst(call, caller);
     }
 
@@ -131,6 +132,13 @@ public final class AuthorizingSendInterceptor implements Function3<Object, Objec
             this.sent = sent;
         }
 
+        /** A copy of the app's request, with the same body and execution context, carrying {@code header}. */
+        HttpRequestBuilder authorized(String header) {
+            HttpRequestBuilder copy = new HttpRequestBuilder().takeFromWithExecutionContext(request);
+            copy.getHeaders().set("Authorization", header);
+            return copy;
+        }
+
         /** The first answer: the call itself, or the replay's (maybe COROUTINE_SUSPENDED). */
         Object afterFirst(Object result, Continuation<Object> caller) {
             HttpClientCall call = (HttpClientCall) result;
@@ -151,8 +159,7 @@ public final class AuthorizingSendInterceptor implements Function3<Object, Objec
                 return call; // the app gets the server's own 401
             }
             replayedWith = fresh;
-            request.getHeaders().set("Authorization", fresh);
-            Object replay = sender.execute(request, new Resumption(caller, this::afterReplay));
+            Object replay = sender.execute(authorized(fresh), new Resumption(caller, this::afterReplay));
             return replay == IntrinsicsKt.getCOROUTINE_SUSPENDED() ? replay : afterReplay(replay, caller);
         }
 
