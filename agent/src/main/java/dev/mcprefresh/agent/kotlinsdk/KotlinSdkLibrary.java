@@ -12,7 +12,7 @@ import dev.mcprefresh.core.session.CredentialsRegistry;
 import java.util.function.Supplier;
 
 /**
- * The Kotlin MCP SDK's HTTP transports, on Ktor (0.7 and 0.14 tested). Starting a transport puts the agent's interceptor on
+ * The Kotlin MCP SDK's HTTP transports, on Ktor (0.7, 0.14 and 0.16 tested). Starting a transport puts the agent's interceptor on
  * the Ktor client it sends with (nothing in the transport is written, so it works after a late attach too); closing
  * it ends its grant's keep-alive. Early releases implement start and close in each transport; later ones (0.14 does)
  * make those final in a shared superclass that calls the transport's initialize and closeResources: each name the

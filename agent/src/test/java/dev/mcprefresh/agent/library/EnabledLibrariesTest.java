@@ -3,6 +3,7 @@ package dev.mcprefresh.agent.library;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcprefresh.core.config.Settings;
@@ -65,9 +66,15 @@ class EnabledLibrariesTest {
 
     @Test
     void everySwitchOffLeavesTheAgentNothingToDo() {
-        Map<String, String> args = Map.of("library.mcp-sdk.enabled", "false", "library.langchain4j.enabled", "false",
-                "library.spring-webclient.enabled", "false");
+        Map<String, String> args = new java.util.HashMap<>();
+        for (LibraryDescriptor d : Libraries.all()) {
+            args.put("library." + d.name() + ".enabled", "false");
+        }
+        assertTrue(args.size() >= 4, "the SDK, LangChain4j, WebClient and Kotlin SDK switches: " + args);
         assertTrue(EnabledLibraries.of(Settings.resolve(args, k -> null, Map.of()), false).none());
+        args.remove("library.kotlin-sdk.enabled");
+        assertFalse(EnabledLibraries.of(Settings.resolve(args, k -> null, Map.of()), false).none(),
+                "one library left on is something to do");
     }
 
     @Test

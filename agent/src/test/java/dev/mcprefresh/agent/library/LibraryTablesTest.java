@@ -8,16 +8,8 @@ import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.FieldVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,19 +51,10 @@ class LibraryTablesTest {
                             + "(Object)");
                 }
             });
-            Members members = Members.of(type);
+            ClassMembers members = membersOnClassPath(type);
             if (members != null) {
                 checkedInJars++;
-                for (String method : edits.entryCalls().keySet()) { // a|b: either, as the patcher takes it
-                    if (Arrays.stream(method.split("\\|")).noneMatch(members.methods::contains)) {
-                        problems.add(type + " has no method " + method);
-                    }
-                }
-                for (String field : union(edits.fieldReads().keySet(), edits.writableFields())) {
-                    if (!members.fields.contains(field)) {
-                        problems.add(type + " has no field " + field);
-                    }
-                }
+                problems.addAll(members.missing(type, edits));
             }
         }
         assertEquals(List.of(), problems);
@@ -86,12 +69,6 @@ class LibraryTablesTest {
             }
         }
         throw new AssertionError(library);
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new HashSet<>(a);
-        all.addAll(b);
-        return all;
     }
 
     private static boolean isBridgeMethod(String role, Class<?> returnType) {
@@ -113,39 +90,10 @@ class LibraryTablesTest {
                 : "L" + type.getName().replace('.', '/') + ";";
     }
 
-    /** A class's methods (name + descriptor, instance only) and fields (name:descriptor) read from its class file. */
-    private static final class Members {
-        final Set<String> methods = new HashSet<>();
-        final Set<String> fields = new HashSet<>();
-
-        static Members of(String internalName) throws Exception {
-            try (InputStream in = LibraryTablesTest.class.getClassLoader().getResourceAsStream(internalName
-                    + ".class")) {
-                if (in == null) {
-                    return null; // that library is not on this module's test class path (the it/ modules cover it)
-                }
-                Members m = new Members();
-                new ClassReader(in.readAllBytes()).accept(new ClassVisitor(Opcodes.ASM9) {
-                    @Override
-                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                            String[] exceptions) {
-                        if ((access & Opcodes.ACC_STATIC) == 0) {
-                            m.methods.add(name + descriptor);
-                        }
-                        return null;
-                    }
-
-                    @Override
-                    public FieldVisitor visitField(int access, String name, String descriptor, String signature,
-                            Object value) {
-                        if ((access & Opcodes.ACC_STATIC) == 0) {
-                            m.fields.add(name + ":" + descriptor);
-                        }
-                        return null;
-                    }
-                }, ClassReader.SKIP_CODE);
-                return m;
-            }
+    /** The members of a class on this module's test class path, or null when its library is not there. */
+    private static ClassMembers membersOnClassPath(String internalName) throws Exception {
+        try (InputStream in = LibraryTablesTest.class.getClassLoader().getResourceAsStream(internalName + ".class")) {
+            return in == null ? null : ClassMembers.of(in.readAllBytes()); // null: the it/ modules cover that one
         }
     }
 }

@@ -15,13 +15,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Kotlin apps on the Kotlin MCP SDK (it/kotlin-sdk-0.7: the first release of kotlin-sdk-client-jvm, with Ktor 3.2.3;
- * it/kotlin-sdk-0.14 with Ktor 3.5.2), compiled with the Kotlin Maven plugin, against a real MCP SDK server that checks
- * every token with the real authorization server. Each sets a static bearer header one way (the transport's
- * requestBuilder, the Ktor client's defaultRequest, Ktor's Auth plugin with a static bearer) on the CIO or the Java
- * engine, over Streamable HTTP or SSE: without the agent the expired token fails; with it every call succeeds, the
- * store's grant is refreshed, one Authorization header per request. Beside an Auth plugin that refreshes by itself,
- * the agent stands down. Release 0.7 runs over SSE only: its first Streamable HTTP client never completes initialize
- * against this server, with or without the agent.
+ * it/kotlin-sdk-0.14 and it/kotlin-sdk-0.16, the newest, with Ktor 3.5.2), compiled with the Kotlin Maven plugin,
+ * against a real MCP SDK server that checks every token with the real authorization server. Each sets a static bearer
+ * header one way (the transport's requestBuilder, the Ktor client's defaultRequest, Ktor's Auth plugin with a static
+ * bearer) on the CIO or the Java engine, over Streamable HTTP or SSE: without the agent the expired token fails; with
+ * it every call succeeds, the store's grant is refreshed, one Authorization header per request. Beside an Auth plugin
+ * that refreshes by itself, the agent stands down. Release 0.7 runs over SSE only: its Streamable HTTP client (0.7.0
+ * to 0.7.3) never completes initialize against the SDK 0.11 or 2.1 server, with or without the agent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KotlinSdkTest {
@@ -47,6 +47,8 @@ class KotlinSdkTest {
         "kotlin-sdk-0.14, sse-cio-builder, sse",
         "kotlin-sdk-0.14, streamable-cio-default, streamable",
         "kotlin-sdk-0.14, streamable-java-authstatic, streamable",
+        "kotlin-sdk-0.16, streamable-cio-builder, streamable",
+        "kotlin-sdk-0.16, sse-java-authstatic, sse",
     })
     void staticHeaderFailsWithoutAgentAndSurvivesExpiryWithItOneHeaderPerRequest(String app, String mode,
             String transport) throws Exception {
@@ -72,7 +74,7 @@ class KotlinSdkTest {
         Path store = dir.resolve("store/tokens.json");
         KeepAliveScenario.seed(dir, server.mcpUrl, "app", seeded.refreshToken(), store);
         long refreshesBefore = servers.as.tokenGrants("refresh_token");
-        try (ClientRun with = ClientRun.start("kotlin-sdk-0.14", "streamable-cio-authrefresh", server.baseUrl,
+        try (ClientRun with = ClientRun.start("kotlin-sdk-0.16", "streamable-cio-authrefresh", server.baseUrl,
                 seeded.accessToken(), store, KeepAliveScenario.CALLS, KeepAliveScenario.INTERVAL_MILLIS, dir)
                 .finish()) {
             secrets.addFromStore(store);
