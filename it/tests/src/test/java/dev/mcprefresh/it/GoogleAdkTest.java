@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Google ADK for Java 1.8.0 (it/adk-1.8): an McpToolset whose Streamable HTTP connection parameters carry a static
@@ -17,22 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real authorization server. ADK builds the MCP SDK 1.1.2 transport itself and adds its headers with
  * {@code HttpRequest.Builder.header}, which appends: the agent must leave exactly one Authorization header.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GoogleAdkTest {
-    private ItServers servers;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        servers = ItServers.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
+class GoogleAdkTest extends WithItServers {
     @Test
     void toolsetWithStaticHeaderFailsWithoutAgentAndKeepsWorkingWithItOneHeaderPerRequest() throws Exception {
         McpServerProcess server = servers.mcp("2.1", "streamable");

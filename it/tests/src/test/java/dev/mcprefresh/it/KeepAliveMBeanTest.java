@@ -20,11 +20,7 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What an operator sees of a running app's grant, with the tools they already run: an app whose JVM already runs JMX
@@ -32,24 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * over a real JMX connection, with the refresh token's end, the planned keep-alive and no secret; an app that does not
  * use JMX gets no MBean server from the agent at all (counted in a class histogram), unless {@code jmx=true}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KeepAliveMBeanTest {
+class KeepAliveMBeanTest extends WithItServers {
     private static final String HISTOGRAM_MBEAN_SERVER = "com.sun.jmx.mbeanserver.JmxMBeanServer";
 
-    private ItServers servers;
     private final Secrets secrets = new Secrets();
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        servers = ItServers.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
 
     private ClientRun app(String name, String clientId, List<String> agentArgs, List<String> jvmOptions)
             throws Exception {

@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,22 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * that refreshes by itself, the agent stands down. Release 0.7 runs over SSE only: its Streamable HTTP client (0.7.0
  * to 0.7.3) never completes initialize against the SDK 0.11 or 2.1 server, with or without the agent.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KotlinSdkTest {
-    private ItServers servers;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        servers = ItServers.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
+class KotlinSdkTest extends WithItServers {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "kotlin-sdk-0.7, sse-cio-builder, sse",

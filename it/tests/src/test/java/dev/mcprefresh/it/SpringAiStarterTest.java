@@ -1,10 +1,5 @@
 package dev.mcprefresh.it;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,22 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a tool, waits past the token's expiry and calls again, over three lifetimes: without the agent it fails, with it
  * every call succeeds.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SpringAiStarterTest {
-    private ItServers servers;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        servers = ItServers.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
+class SpringAiStarterTest extends WithItServers {
     @ParameterizedTest(name = "{0}")
     // The last runs the Spring Boot executable jar (java -jar): the SDK nested in it, behind Boot's class loader.
     @ValueSource(strings = {"spring-ai-1.1.0", "spring-ai-1.1.7", "spring-ai-2.0", "spring-ai-1.1.7-jar"})

@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,22 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * call over more than three token lifetimes succeeds, and the MCP server never sees a request with more than one
  * Authorization header.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SpringBootJarTest {
-    private ItServers servers;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        servers = ItServers.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
+class SpringBootJarTest extends WithItServers {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"spring-ai-webflux-boot-1.1", "spring-ai-webflux-boot-2.0"})
     void webClientTransportInsideAnExecutableJarIsKeptFresh(String module) throws Exception {

@@ -1,11 +1,6 @@
 package dev.mcprefresh.it;
 
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,22 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the SDK's mcp-spring-webflux at 0.10 (what Spring AI 1.0 builds) and 0.18 (Spring AI 1.1), and Spring AI 2.0's own
  * copy, each against a real MCP SDK server and the real authorization server.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebClientSessionTest {
-    private ItServers servers;
-
-    @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        servers = ItServers.start(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
+class WebClientSessionTest extends WithItServers {
     static Stream<Arguments> webClientApps() {
         return Stream.of(
                 Arguments.of("webflux-0.10", "0.10", "sse", "webflux-sse-defaultHeader"),
