@@ -20,6 +20,12 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 
 /**
+ * A step can wait for an answer that never comes (SDK 0.7's Streamable HTTP transport's initialize against this
+ * server): the app gives each step this long, as a user's app would, and counts it failed.
+ */
+private const val STEP_TIMEOUT_MILLIS = 8_000L
+
+/**
  * A Kotlin MCP app as users write it, with a static bearer token set once. Mode {@code transport-engine-header}:
  * transport {@code streamable} (base URL + /mcp) or {@code sse} (+ /sse); engine {@code cio} or {@code java}; the
  * header from the transport's {@code requestBuilder} ({@code builder}), the client's {@code defaultRequest}
@@ -27,12 +33,6 @@ import kotlinx.coroutines.withTimeout
  * {@code refreshTokens} ({@code authrefresh}: it has nothing to refresh with, so it hands back the same token).
  * The SDK-specific part (types that moved between releases) is in Sdk.kt of each module.
  */
-/**
- * A step the server rejected can leave a release waiting for an answer that never comes (SDK 0.7's Streamable HTTP
- * transport on a 401 during initialize): the app gives each step this long, as a user's app would, and counts it failed.
- */
-private const val STEP_TIMEOUT_MILLIS = 8_000L
-
 fun main(args: Array<String>) {
     val loop = ClientLoop(args)
     val (transportKind, engine, headerWay) = loop.mode.split("-").also { require(it.size == 3) { loop.mode } }

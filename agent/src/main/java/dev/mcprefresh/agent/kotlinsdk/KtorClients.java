@@ -62,7 +62,7 @@ final class KtorClients {
             return null;
         } catch (Throwable t) {
             Log.debug("could not read a Ktor client's Auth plugin: " + t);
-            return "Ktor's Auth plugin (unreadable)";
+            return "Ktor's Auth plugin, whose providers cannot be read";
         }
     }
 

@@ -31,8 +31,9 @@ public final class ClassPatch {
     /**
      * Entry calls: for each instance method, named as name + descriptor ({@code build()Ljava/lang/Object;}), the
      * bridge method that is called with {@code this} before the method's own code. A key may list alternatives
-     * separated by {@code |} (a method a library renamed between releases): each one the class has gets the call, and
-     * it must have at least one.
+     * separated by {@code |} (a method a library renamed between releases): each one the class has gets the call (a
+     * release may have both, and call one from the other, so the hook must bear more than one call), and it must have
+     * at least one. A method under two keys is refused.
      */
     public static ClassPatch entryCalls(Map<String, String> bridgeMethodByMethod) {
         return new ClassPatch(Map.copyOf(bridgeMethodByMethod), List.of(), Set.of());

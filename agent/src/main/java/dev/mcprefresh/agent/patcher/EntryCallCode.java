@@ -87,12 +87,17 @@ final class EntryCallCode {
         }
     }
 
-    /** Entry calls by single method: a key listing alternatives ({@code a()V|b()V}) gives each its own line. */
+    /**
+     * Entry calls by single method: a key listing alternatives ({@code a()V|b()V}) gives each its own line. A method
+     * under two keys is a table error (which call would it get?), refused rather than decided by map order.
+     */
     static Map<String, String> byMethod(Map<String, String> entryCalls) {
         Map<String, String> byMethod = new HashMap<>();
         for (Map.Entry<String, String> e : entryCalls.entrySet()) {
             for (String method : e.getKey().split("\\|")) {
-                byMethod.put(method, e.getValue());
+                if (byMethod.putIfAbsent(method, e.getValue()) != null) {
+                    throw new IllegalArgumentException("entry call for " + method + " named twice");
+                }
             }
         }
         return byMethod;

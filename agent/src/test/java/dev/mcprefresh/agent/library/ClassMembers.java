@@ -9,7 +9,7 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * A class's instance members as a library table names them, read from its class file (ASM, a test-only reference):
+ * A class's instance members with code, and its instance fields, as a library table names them, read from its class file (ASM, a test-only reference):
  * methods as name + descriptor, fields as name:descriptor. Used to hold tables against the classes they name.
  */
 final class ClassMembers {
@@ -25,8 +25,8 @@ final class ClassMembers {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                     String[] exceptions) {
-                if ((access & Opcodes.ACC_STATIC) == 0) {
-                    m.methods.add(name + descriptor);
+                if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+                    m.methods.add(name + descriptor); // the patcher needs code to put the call in front of
                 }
                 return null;
             }

@@ -14,7 +14,7 @@ record ReleaseVersion(String text) implements Comparable<ReleaseVersion> {
 
     /** Milestones, release candidates and snapshots: not releases a user runs. */
     boolean preview() {
-        return text.matches(".*-(M\\d+|RC\\d*|SNAPSHOT)$");
+        return text.matches("(?i).*[-.](M\\d+|RC\\d*|SNAPSHOT)$");
     }
 
     private List<Object> tokens() {

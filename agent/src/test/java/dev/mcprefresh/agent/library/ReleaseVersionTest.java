@@ -28,6 +28,8 @@ class ReleaseVersionTest {
         assertTrue(new ReleaseVersion("2.0.0-M3").preview());
         assertTrue(new ReleaseVersion("2.0.0-RC1").preview());
         assertTrue(new ReleaseVersion("0.2.0-SNAPSHOT").preview());
+        assertTrue(new ReleaseVersion("1.0.0-rc2").preview());
+        assertTrue(new ReleaseVersion("1.0.0.RC1").preview());
         assertFalse(new ReleaseVersion("1.4.0-beta10").preview());
         assertFalse(new ReleaseVersion("2.1.0").preview());
     }

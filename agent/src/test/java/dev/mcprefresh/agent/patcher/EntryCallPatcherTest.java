@@ -113,6 +113,17 @@ class EntryCallPatcherTest {
     }
 
     @Test
+    void eachAlternativeIsItsOwnEntryAndAMethodNamedTwiceIsATableError() {
+        assertEquals(java.util.Map.of("start()V", "transportStarting", "initialize()V", "transportStarting",
+                "close()V", "transportClosing"), EntryCallCode.byMethod(java.util.Map.of(
+                        "start()V|initialize()V", "transportStarting", "close()V", "transportClosing")));
+        IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> EntryCallCode.byMethod(java.util.Map.of("start()V|close()V", "transportStarting", "close()V",
+                        "transportClosing")));
+        assertTrue(twice.getMessage().contains("close()V"), twice.getMessage());
+    }
+
+    @Test
     void aThrowingHookNeverReachesTheApp() throws Exception {
         Class<?> type = instrumented(true, "()Ljava/lang/Object;");
         McpRefreshBridge.hooks = RecordingHooks.entries(b -> {

@@ -1,6 +1,7 @@
 package dev.mcprefresh.agent.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -41,6 +42,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import io.ktor.client.HttpClientKt;
+import io.ktor.client.plugins.HttpClientPluginKt;
+import io.ktor.client.plugins.HttpSend;
 import io.ktor.client.engine.cio.CIO;
 import io.ktor.client.plugins.HttpRedirectKt;
 import io.ktor.client.request.HttpRequestBuilder;
@@ -59,6 +62,8 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -82,7 +87,9 @@ class RequestPolicyContractTest {
     private final Set<String> valid = ConcurrentHashMap.newKeySet();
     private final AtomicInteger issued = new AtomicInteger();
     private CredentialsRegistry registry;
+    private TokenStore store;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private final List<io.ktor.client.HttpClient> ktorClients = new ArrayList<>();
 
     /** A loopback server that records the Authorization values of every request per path. */
     static final class Server implements AutoCloseable {
@@ -96,7 +103,11 @@ class RequestPolicyContractTest {
                 List<String> auth = ex.getRequestHeaders().get("Authorization");
                 seen.computeIfAbsent(ex.getRequestURI().getPath(), p -> new CopyOnWriteArrayList<>())
                         .add(auth == null ? List.of() : List.copyOf(auth));
-                String[] reply = route.apply(ex); // status, body, then header name/value pairs
+                String[] reply = route.apply(ex); // status, body, then header name/value pairs; null: no answer
+                if (reply == null) {
+                    ex.close(); // the connection ends with no response
+                    return;
+                }
                 for (int i = 2; i + 1 < reply.length; i += 2) {
                     ex.getResponseHeaders().add(reply[i], reply[i + 1]);
                 }
@@ -143,6 +154,10 @@ class RequestPolicyContractTest {
                     return new String[] {"307", "", "Location", "/mcp"};
                 case "/away":
                     return new String[] {"307", "", "Location", other.base() + "/x"};
+                case "/reset":
+                    return null;
+                case "/reset-on-replay":
+                    return mcp.seen("/reset-on-replay").size() == 1 ? INVALID_TOKEN : null;
                 case "/scope":
                     return new String[] {"403", "", "WWW-Authenticate",
                         "Bearer error=\"insufficient_scope\", scope=\"mcp:admin\""};
@@ -153,11 +168,9 @@ class RequestPolicyContractTest {
                     return ok ? new String[] {"200", auth.get(0)} : INVALID_TOKEN;
             }
         });
-        TokenStore store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
+        store = new FileTokenStore(dir.resolve("tokens.json"), Duration.ofSeconds(5));
         store.update(c -> {
-            c.put(TokenRecord.builder(mcp.base() + "/").issuer(ISSUER).subject("alice")
-                    .tokenEndpoint(as.base() + "/token").clientId("c").issuedAccessToken("at-alice-0")
-                    .expiresAt(Instant.now().plusSeconds(3600)).updatedAt(Instant.now()).refreshToken("rt").build());
+            c.put(alicesEntry(mcp.base() + "/", "at-alice-0"));
             return null;
         });
         valid.add("at-alice-0");
@@ -166,8 +179,15 @@ class RequestPolicyContractTest {
         Log.setOutput(new PrintStream(log, true, StandardCharsets.UTF_8));
     }
 
+    private TokenRecord alicesEntry(String serverUrl, String accessToken) {
+        return TokenRecord.builder(serverUrl).issuer(ISSUER).subject("alice").tokenEndpoint(as.base() + "/token")
+                .clientId("c").issuedAccessToken(accessToken).expiresAt(Instant.now().plusSeconds(3600))
+                .updatedAt(Instant.now()).refreshToken("rt").build();
+    }
+
     @AfterEach
     void stop() {
+        ktorClients.forEach(io.ktor.client.HttpClient::close);
         Log.setOutput(System.err);
         mcp.close();
         other.close();
@@ -211,26 +231,9 @@ class RequestPolicyContractTest {
                 };
             }
             case "Ktor": {
-                io.ktor.client.HttpClient client = HttpClientKt.HttpClient(CIO.INSTANCE, config -> {
-                    config.install(HttpRedirectKt.getHttpRedirect(), redirect -> {
-                        redirect.setCheckHttpMethod(false); // follow the 307 of a POST, as the other clients do
-                        return Unit.INSTANCE;
-                    });
-                    return Unit.INSTANCE;
-                });
+                io.ktor.client.HttpClient client = ktorClient();
                 AuthorizingSendInterceptor.serve(client, policy);
-                return (uri, auth) -> {
-                    HttpRequestBuilder b = new HttpRequestBuilder();
-                    URLParserKt.takeFrom(b.getUrl(), uri.toString());
-                    b.setMethod(io.ktor.http.HttpMethod.Companion.getPost());
-                    if (auth != null) {
-                        b.getHeaders().append("Authorization", auth);
-                    }
-                    b.setBody(new TextContent("{}", ContentType.Application.INSTANCE.getJson(), null));
-                    io.ktor.client.statement.HttpResponse r = await(new HttpStatement(b, client)::execute);
-                    String body = await(c -> HttpResponseKt.bodyAsText(r, StandardCharsets.UTF_8, c));
-                    return new Result(r.getStatus().getValue(), body);
-                };
+                return ktorAdapter(client);
             }
             default: {
                 WebClient client = WebClient.builder()
@@ -249,6 +252,34 @@ class RequestPolicyContractTest {
                         .block(Duration.ofSeconds(10));
             }
         }
+    }
+
+    /** A Ktor client on the CIO engine that follows the 307 of a POST, as the other clients do; closed after the test. */
+    private io.ktor.client.HttpClient ktorClient() {
+        io.ktor.client.HttpClient client = HttpClientKt.HttpClient(CIO.INSTANCE, config -> {
+            config.install(HttpRedirectKt.getHttpRedirect(), redirect -> {
+                redirect.setCheckHttpMethod(false);
+                return Unit.INSTANCE;
+            });
+            return Unit.INSTANCE;
+        });
+        ktorClients.add(client);
+        return client;
+    }
+
+    private static Adapter ktorAdapter(io.ktor.client.HttpClient client) {
+        return (uri, auth) -> {
+            HttpRequestBuilder b = new HttpRequestBuilder();
+            URLParserKt.takeFrom(b.getUrl(), uri.toString());
+            b.setMethod(io.ktor.http.HttpMethod.Companion.getPost());
+            if (auth != null) {
+                b.getHeaders().append("Authorization", auth);
+            }
+            b.setBody(new TextContent("{}", ContentType.Application.INSTANCE.getJson(), null));
+            io.ktor.client.statement.HttpResponse r = await(new HttpStatement(b, client)::execute);
+            String body = await(c -> HttpResponseKt.bodyAsText(r, StandardCharsets.UTF_8, c));
+            return new Result(r.getStatus().getValue(), body);
+        };
     }
 
     /** Runs a Kotlin suspend call, handed its continuation, to its end on this thread. */
@@ -366,5 +397,65 @@ class RequestPolicyContractTest {
         assertEquals(0, as.seen("/token").size(), "another origin's 401 is no reason to refresh");
         assertEquals(1, mcp.seen("/away").size(), "and no replay");
         assertEquals(List.of(List.of()), other.seen("/x"), "no Authorization header of any kind crossed origins");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java.net.http", "OkHttp", "WebClient", "Ktor"})
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost resumption outlives interrupts
+    void aConnectionThatEndsWithNoAnswerFailsTheAppsCallAsTheClientSaysAndNeverHangs(String kind) throws Exception {
+        Adapter a = adapter(kind);
+        assertThrows(Exception.class, () -> a.post(at(mcp, "/reset"), jwt("alice")), "the first send fails");
+        valid.remove("at-alice-0");
+        assertThrows(Exception.class, () -> a.post(at(mcp, "/reset-on-replay"), jwt("alice")),
+                "a 401, one refresh, and the replay fails");
+        assertEquals(1, as.seen("/token").size());
+        assertTrue(mcp.seen("/reset-on-replay").size() >= 2, "the replay was sent");
+        assertEquals(List.of("Bearer at-1"), mcp.seen("/reset-on-replay").get(1), "with the fresh token");
+    }
+
+    /**
+     * Ktor runs the interceptors of a client's HttpSend first-added outermost: an interceptor the app added keeps
+     * seeing its own request builder, with its own header, since the agent's goes innermost and sends a copy.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost resumption outlives interrupts
+    void anInterceptorTheKtorAppAddedSeesItsOwnRequestUnchanged() throws Exception {
+        io.ktor.client.HttpClient client = ktorClient();
+        List<HttpRequestBuilder> appSees = new CopyOnWriteArrayList<>();
+        HttpClientPluginKt.plugin(client, HttpSend.Plugin).intercept((sender, request, continuation) -> {
+            appSees.add(request);
+            return sender.execute(request, continuation);
+        });
+        AuthorizingSendInterceptor.serve(client, RequestPolicy.forTransport(registry, URI.create(mcp.base() + "/mcp")));
+        Result r = ktorAdapter(client).post(at(mcp, "/mcp"), jwt("alice"));
+        assertEquals(200, r.status(), r.body());
+        assertEquals(List.of(List.of("Bearer at-alice-0")), mcp.seen("/mcp"), "the server got the store's token");
+        assertEquals(1, appSees.size());
+        assertEquals(jwt("alice"), appSees.get(0).getHeaders().get("Authorization"), "the app's builder is as built");
+    }
+
+    /** A gateway: two MCP servers on one origin, one Ktor client for both, each server's own grant. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void oneKtorClientServingTwoServersOnOneOriginSendsEachItsOwnToken() throws Exception {
+        store.update(c -> {
+            c.put(alicesEntry(mcp.base() + "/a/mcp", "at-a"));
+            c.put(alicesEntry(mcp.base() + "/b/mcp", "at-b"));
+            return null;
+        });
+        valid.add("at-a");
+        valid.add("at-b");
+        io.ktor.client.HttpClient client = ktorClient();
+        AuthorizingSendInterceptor.serve(client, RequestPolicy.forTransport(registry, at(mcp, "/a/mcp")));
+        AuthorizingSendInterceptor.serve(client, RequestPolicy.forTransport(registry, at(mcp, "/b/mcp")));
+        Adapter a = ktorAdapter(client);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, a.post(at(mcp, "/b/mcp"), jwt("alice")).status());
+            assertEquals(200, a.post(at(mcp, "/a/mcp"), jwt("alice")).status());
+        }
+        assertEquals(List.of(List.of("Bearer at-a")), mcp.seen("/a/mcp").stream().distinct().toList());
+        assertEquals(List.of(List.of("Bearer at-b")), mcp.seen("/b/mcp").stream().distinct().toList());
+        a.post(at(mcp, "/c"), jwt("alice"));
+        assertEquals(List.of(List.of(jwt("alice"))), mcp.seen("/c"), "a path neither server's: sent as the app built it");
     }
 }

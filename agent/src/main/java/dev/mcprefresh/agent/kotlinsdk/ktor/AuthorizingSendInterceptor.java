@@ -9,6 +9,9 @@ import io.ktor.client.plugins.HttpClientPluginKt;
 import io.ktor.client.plugins.HttpSend;
 import io.ktor.client.plugins.Sender;
 import io.ktor.client.request.HttpRequestBuilder;
+import io.ktor.http.URLBuilder;
+import io.ktor.http.URLUtilsKt;
+import io.ktor.http.content.OutgoingContent;
 import java.net.URI;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -27,8 +30,10 @@ import kotlin.jvm.functions.Function3;
  * token of the identity the app's header names (replacing any Authorization header); the app's own request builder is
  * left as the app built it, so a redirect hop Ktor builds from it never carries the agent's token. A 401 from that
  * origin is answered by one refresh and one replay the app never sees. Requests to any other origin, and with an
- * identity the store does not hold, go out exactly as the app built them. One interceptor per client, holding each
- * served server's policy (the latest transport's).
+ * identity the store does not hold, go out exactly as the app built them; a body read from a channel is never
+ * replayed. One interceptor per client, holding the policy of the latest transport to each MCP URL; when one client
+ * serves several MCP servers on one origin (a gateway), a request falls under the server whose URL path is the longest
+ * prefix of its own, and goes out as built when none is.
  *
  * <p>A Kotlin suspend function written in Java: {@link #invoke} returns the call or {@code COROUTINE_SUSPENDED}, in
  * which case {@link Resumption} carries the result on. Waiting for a token blocks the coroutine's thread, as the
@@ -40,8 +45,8 @@ import kotlin.jvm.functions.Function3;
  */
 public final class AuthorizingSendInterceptor implements Function3<Object, Object, Object, Object> {
     private static final Map<HttpClient, AuthorizingSendInterceptor> INSTALLED = new WeakHashMap<>();
-    /** Server URL -> the policy of the latest transport to it on this client. */
-    private final Map<String, RequestPolicy> policies = new ConcurrentHashMap<>();
+    /** Transport URL -> the policy of the latest transport to it on this client. */
+    private final Map<URI, RequestPolicy> policies = new ConcurrentHashMap<>();
 
     private AuthorizingSendInterceptor() {
     }
@@ -62,7 +67,33 @@ public final class AuthorizingSendInterceptor implements Function3<Object, Objec
                 INSTALLED.put(ktor, interceptor);
             }
         }
-        interceptor.policies.put(policy.serverUrl(), policy);
+        interceptor.policies.put(policy.transportUrl(), policy);
+    }
+
+    /**
+     * The policy a request to {@code uri} falls under: the only one for its origin, or, when one client serves several
+     * MCP servers on one origin (a gateway), the one whose transport URL's path is the longest prefix of the request's;
+     * null (sent as built) when none is, since which server's token it needs cannot be told.
+     */
+    private RequestPolicy policyFor(URI uri) {
+        RequestPolicy only = null;
+        int onOrigin = 0;
+        RequestPolicy byPath = null;
+        int longest = -1;
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        for (RequestPolicy p : policies.values()) {
+            if (!p.ownOrigin(uri)) {
+                continue;
+            }
+            onOrigin++;
+            only = p;
+            String prefix = p.transportUrl().getRawPath() == null ? "" : p.transportUrl().getRawPath();
+            if (path.startsWith(prefix) && prefix.length() > longest) {
+                byPath = p;
+                longest = prefix.length();
+            }
+        }
+        return onOrigin == 1 ? only : byPath;
     }
 
     /** {@code suspend Sender.(HttpRequestBuilder) -> HttpClientCall}. */
@@ -72,31 +103,25 @@ public final class AuthorizingSendInterceptor implements Function3<Object, Objec
         HttpRequestBuilder request = (HttpRequestBuilder) requestArg;
         @SuppressWarnings("unchecked")
         Continuation<Object> caller = (Continuation<Object>) continuation;
-        Credentials credentials;
-        String header;
-        RequestPolicy policy;
+        Exchange exchange;
+        HttpRequestBuilder authorized;
         try {
-            URI uri = URI.create(request.getUrl().buildString());
-            String appHeader = request.getHeaders().get("Authorization");
-            policy = null;
-            credentials = null;
-            for (RequestPolicy p : policies.values()) {
-                credentials = p.credentialsFor(uri, appHeader);
-                if (credentials != null) {
-                    policy = p;
-                    break;
-                }
+            // buildString() completes a URL builder's missing parts: read a copy, not the app's own
+            URI uri = URI.create(URLUtilsKt.takeFrom(new URLBuilder(), request.getUrl()).buildString());
+            RequestPolicy policy = policyFor(uri);
+            Credentials credentials = policy == null ? null
+                    : policy.credentialsFor(uri, request.getHeaders().get("Authorization"));
+            String header = credentials == null ? null : current(credentials);
+            if (header == null) {
+                return sender.execute(request, caller);
             }
-            header = credentials == null ? null : current(credentials);
+            exchange = new Exchange(sender, request, policy, credentials, header);
+            authorized = exchange.authorized(header);
         } catch (Throwable t) {
             Log.warn("could not authorize a request; it goes out as the app built it", t);
             return sender.execute(request, caller);
         }
-        if (header == null) {
-            return sender.execute(request, caller);
-        }
-        Exchange exchange = new Exchange(sender, request, policy, credentials, header);
-        Object call = sender.execute(exchange.authorized(header), new Resumption(caller, exchange::afterFirst));
+        Object call = sender.execute(authorized, new Resumption(caller, exchange::afterFirst));
         return call == IntrinsicsKt.getCOROUTINE_SUSPENDED() ? call : exchange.afterFirst(call, caller);
     }
 
@@ -143,6 +168,7 @@ public final class AuthorizingSendInterceptor implements Function3<Object, Objec
         Object afterFirst(Object result, Continuation<Object> caller) {
             HttpClientCall call = (HttpClientCall) result;
             String fresh;
+            HttpRequestBuilder replay;
             try {
                 URI answeredBy = URI.create(call.getRequest().getUrl().toString()); // after Ktor's redirects
                 int status = call.getResponse().getStatus().getValue();
@@ -150,17 +176,21 @@ public final class AuthorizingSendInterceptor implements Function3<Object, Objec
                         call.getResponse().getHeaders().getAll("WWW-Authenticate"))) {
                     return call;
                 }
+                if (request.getBody() instanceof OutgoingContent.ReadChannelContent) {
+                    return call; // a body read from a channel cannot be sent twice
+                }
                 fresh = await(credentials.onUnauthorized(sent));
+                if (fresh == null) {
+                    return call; // the app gets the server's own 401
+                }
+                replay = authorized(fresh);
             } catch (Throwable t) {
                 Log.warn("could not handle a 401; the app gets it as the server sent it", t);
                 return call;
             }
-            if (fresh == null) {
-                return call; // the app gets the server's own 401
-            }
             replayedWith = fresh;
-            Object replay = sender.execute(authorized(fresh), new Resumption(caller, this::afterReplay));
-            return replay == IntrinsicsKt.getCOROUTINE_SUSPENDED() ? replay : afterReplay(replay, caller);
+            Object replayed = sender.execute(replay, new Resumption(caller, this::afterReplay));
+            return replayed == IntrinsicsKt.getCOROUTINE_SUSPENDED() ? replayed : afterReplay(replayed, caller);
         }
 
         Object afterReplay(Object result, Continuation<Object> caller) {
