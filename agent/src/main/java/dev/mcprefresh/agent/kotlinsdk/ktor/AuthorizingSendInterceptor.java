@@ -103,8 +103,8 @@ public final class AuthorizingSendInterceptor implements Function3<Object, Objec
         HttpRequestBuilder request = (HttpRequestBuilder) requestArg;
         @SuppressWarnings("unchecked")
         Continuation<Object> caller = (Continuation<Object>) continuation;
-        Exchange exchange;
-        HttpRequestBuilder authorized;
+        Exchange exchange = null;
+        HttpRequestBuilder authorized = null;
         try {
             // buildString() completes a URL builder's missing parts: read a copy, not the app's own
             URI uri = URI.create(URLUtilsKt.takeFrom(new URLBuilder(), request.getUrl()).buildString());
@@ -112,13 +112,15 @@ public final class AuthorizingSendInterceptor implements Function3<Object, Objec
             Credentials credentials = policy == null ? null
                     : policy.credentialsFor(uri, request.getHeaders().get("Authorization"));
             String header = credentials == null ? null : current(credentials);
-            if (header == null) {
-                return sender.execute(request, caller);
+            if (header != null) {
+                exchange = new Exchange(sender, request, policy, credentials, header);
+                authorized = exchange.authorized(header);
             }
-            exchange = new Exchange(sender, request, policy, credentials, header);
-            authorized = exchange.authorized(header);
         } catch (Throwable t) {
             Log.warn("could not authorize a request; it goes out as the app built it", t);
+            exchange = null;
+        }
+        if (exchange == null) { // outside the try: the app's own send failing is the app's, and is never sent twice
             return sender.execute(request, caller);
         }
         Object call = sender.execute(authorized, new Resumption(caller, exchange::afterFirst));
